@@ -1,0 +1,26 @@
+namespace Rsir.Models;
+
+/// <summary>Architecture settings shared by the backbones; defaults are SASRec as RSIR trains it.</summary>
+public sealed record BackboneOptions
+{
+    public string Kind { get; init; } = "sasrec";
+    public int Dim { get; init; } = 64;
+    public int Layers { get; init; } = 2;
+    public int Heads { get; init; } = 2;
+    public int FeedForward { get; init; } = 128;
+    public double Dropout { get; init; } = 0.5;
+    public int MaxLength { get; init; } = 50;
+    public double LayerNormEps { get; init; } = 1e-12;
+
+    public BackboneOptions Validate()
+    {
+        if (Dim < 1) throw new ArgumentOutOfRangeException(nameof(Dim), $"Dim must be ≥ 1; got {Dim}.");
+        if (Layers < 1) throw new ArgumentOutOfRangeException(nameof(Layers), $"Layers must be ≥ 1; got {Layers}.");
+        if (Heads < 1 || Dim % Heads != 0)
+            throw new ArgumentOutOfRangeException(nameof(Heads), $"Heads must be ≥ 1 and divide Dim ({Dim}); got {Heads}.");
+        if (FeedForward < 1) throw new ArgumentOutOfRangeException(nameof(FeedForward), $"FeedForward must be ≥ 1; got {FeedForward}.");
+        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), $"Dropout must be in [0, 1); got {Dropout}.");
+        if (MaxLength < 2) throw new ArgumentOutOfRangeException(nameof(MaxLength), $"MaxLength must be ≥ 2; got {MaxLength}.");
+        return this;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Rsir.Runtime;
+
+/// <summary>Writes a file so that readers see either the old content or the whole new one, never a half-written file.</summary>
+public static class AtomicFile
+{
+    public static void WriteAllText(string path, Action<TextWriter> write)
+    {
+        Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            write(writer);
+        });
+    }
+
+    public static void WriteAllText(string path, string text) => WriteAllText(path, w => w.Write(text));
+
+    public static void Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
