@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Runtime;
+
+/// <summary>
+/// Picks the device everything runs on. "auto" is CUDA when a CUDA libtorch is loaded and a GPU is visible, else CPU.
+/// An existing PyTorch installation can provide libtorch: set RSIR_LIBTORCH to its torch/lib folder (see environment/).
+/// </summary>
+public static class ComputeDevice
+{
+    public const string LibTorchVariable = "RSIR_LIBTORCH";
+    private static readonly object Gate = new();
+    private static bool initialised;
+    private static string preloadReport = "";
+
+    public static Device Resolve(string? name = "auto")
+    {
+        EnsureLibTorch();
+        string requested = (name ?? "auto").Trim().ToLowerInvariant();
+        if (requested == "auto") return CudaAvailable() ? CUDA : CPU;
+        if (requested == "cpu") return CPU;
+        if (requested.StartsWith("cuda"))
+        {
+            if (!CudaAvailable())
+                throw new InvalidOperationException(
+                    $"CUDA was asked for ('{name}') but no CUDA libtorch could be loaded. Tried: the libtorch packaged with " +
+                    $"this build (TorchBackend, see environment/README.md){preloadReport}; {LibTorchVariable} is " +
+                    $"{(Environment.GetEnvironmentVariable(LibTorchVariable) is { } v ? $"'{v}'" : "not set")}, LD_LIBRARY_PATH is " +
+                    $"{(Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { } l ? $"'{l}'" : "not set")}. " +
+                    "Point RSIR_LIBTORCH at a CUDA PyTorch's torch/lib, or build with -p:TorchBackend=cuda.");
+            return torch.device(requested);
+        }
+        throw new ArgumentException($"Unknown device '{name}'; use auto, cpu, cuda or cuda:N.");
+    }
+
+    public static bool CudaAvailable()
+    {
+        EnsureLibTorch();
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CUDA);
+            return torch.cuda.is_available();
+        }
+        catch (Exception) { return false; }
+    }
+
+    public static string Describe(Device device) => device.type == DeviceType.CUDA
+        ? $"cuda ({torch.cuda.device_count()} GPU(s))"
+        : $"cpu ({torch.get_num_threads()} threads)";
+
+    /// <summary>Loads libtorch from RSIR_LIBTORCH before TorchSharp looks for it, once per process.</summary>
+    public static void EnsureLibTorch()
+    {
+        lock (Gate)
+        {
+            if (initialised) return;
+            initialised = true;
+            var folder = Environment.GetEnvironmentVariable(LibTorchVariable);
+            if (string.IsNullOrWhiteSpace(folder)) return;
+            if (!Directory.Exists(folder))
+                throw new DirectoryNotFoundException($"{LibTorchVariable} points to '{folder}', which is not a folder.");
+            var loaded = new List<string>();
+            foreach (var lib in new[] { "libc10.so", "libtorch_cpu.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch.so" })
+            {
+                var path = Path.Combine(folder, lib);
+                if (File.Exists(path) && NativeLibrary.TryLoad(path, out _)) loaded.Add(lib);
+            }
+            preloadReport = $", {LibTorchVariable} ({string.Join(", ", loaded)} loaded from {folder})";
+        }
+    }
+}

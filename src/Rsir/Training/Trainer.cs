@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Rsir.Data;
+using Rsir.Evaluation;
+using Rsir.Models;
+using Rsir.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Training;
+
+public sealed record EpochReport(int Epoch, double Loss, IReadOnlyDictionary<string, double> Validation,
+    double ValidationScore, double TrainSeconds, double ValidationSeconds, bool Improved, int BestEpoch,
+    double BestScore, double ElapsedSeconds, int MaxEpochs);
+
+public sealed record TrainingResult(int EpochsRun, int BestEpoch, double BestValidationScore, string StopReason,
+    IReadOnlyList<EpochReport> Epochs, double SecondsPerEpoch, double TotalSeconds,
+    EvaluationResult Validation, EvaluationResult Test);
+
+/// <summary>Training stopped because the loss stopped being a finite number.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// The training loop, in plain sight: for each epoch, shuffled batches of rows → loss → Adam step; then validate,
+/// keep the best weights (an improvement is ≥ the best so far), stop after <c>Patience</c> epochs without one;
+/// restore the best weights and test once.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainingOptions options;
+    private readonly Evaluator evaluator;
+    private readonly IRecommendationLoss loss;
+
+    public Trainer(TrainingOptions? options = null, EvaluationOptions? evaluation = null)
+    {
+        this.options = (options ?? new TrainingOptions()).Validate();
+        evaluator = new Evaluator(evaluation);
+        loss = IRecommendationLoss.Create(this.options);
+    }
+
+    public TrainingOptions Options => options;
+
+    /// <summary>Called after every epoch (progress displays, notebooks, logs).</summary>
+    public event Action<EpochReport>? EpochCompleted;
+
+    public TrainingResult Fit(SequentialRecommender model, Dataset data, CancellationToken cancellation = default)
+    {
+        if (model.ItemCount != data.ItemCount)
+            throw new ArgumentException($"Model has {model.ItemCount} items but dataset '{data.Name}' has {data.ItemCount}.");
+        Seeding.SeedTorch(options.Seed);
+        var device = model.ItemTable.device;
+        var random = new Random((int)options.Seed);
+        using var generator = new Generator((ulong)options.Seed, device);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        var (metric, k) = options.ParsedValidationMetric();
+
+        var reports = new List<EpochReport>();
+        var best = Snapshot(model);
+        double bestScore = double.NegativeInfinity;
+        int bestEpoch = 0, epochsWithoutImprovement = 0;
+        string stopReason = $"reached {options.MaxEpochs} epochs";
+        var total = Stopwatch.StartNew();
+        double trainSeconds = 0;
+
+        for (int epoch = 1; epoch <= options.MaxEpochs; epoch++)
+        {
+            if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; break; }
+            var clock = Stopwatch.StartNew();
+            double epochLoss = TrainEpoch(model, optimizer, data.TrainRows, random, generator);
+            double seconds = clock.Elapsed.TotalSeconds;
+            trainSeconds += seconds;
+            if (!double.IsFinite(epochLoss))
+            {
+                Restore(model, best);
+                throw new TrainingDivergedException(
+                    $"Epoch {epoch}: training loss is {epochLoss}; stopped and restored the best weights (epoch {bestEpoch}). " +
+                    "Try a lower learning rate.");
+            }
+
+            clock.Restart();
+            var validation = evaluator.Evaluate(model, data.Validation, "validation");
+            double score = metric == "ndcg" ? validation.Ndcg(k) : validation.Recall(k);
+            bool improved = score >= bestScore;
+            if (improved)
+            {
+                DisposeAll(best);
+                best = Snapshot(model);
+                bestScore = score; bestEpoch = epoch; epochsWithoutImprovement = 0;
+            }
+            else epochsWithoutImprovement++;
+
+            var report = new EpochReport(epoch, epochLoss, validation.Metrics(), score, seconds, clock.Elapsed.TotalSeconds,
+                improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs);
+            reports.Add(report);
+            EpochCompleted?.Invoke(report);
+            if (epochsWithoutImprovement >= options.Patience)
+            {
+                stopReason = $"no improvement of validation {options.ValidationMetric} for {options.Patience} epochs";
+                break;
+            }
+        }
+
+        Restore(model, best);
+        DisposeAll(best);
+        var finalValidation = evaluator.Evaluate(model, data.Validation, "validation");
+        var test = evaluator.Evaluate(model, data.Test, "test");
+        return new TrainingResult(reports.Count, bestEpoch, bestScore, stopReason, reports,
+            reports.Count == 0 ? 0 : trainSeconds / reports.Count, total.Elapsed.TotalSeconds, finalValidation, test);
+    }
+
+    /// <summary>One pass over the training rows; returns the mean loss per position.</summary>
+    public double TrainEpoch(SequentialRecommender model, optim.Optimizer optimizer, IReadOnlyList<TrainingRow> rows,
+        Random random, Generator generator)
+    {
+        model.train();
+        var device = model.ItemTable.device;
+        var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+        long positions = 0;
+        foreach (var batch in TrainingBatches.Epoch(rows, options.BatchSize, model.MaxLength, random))
+        {
+            using var scope = NewDisposeScope();
+            var step = TrainingBatches.Step(batch, model.ItemCount, options.GroupCostInPositions, device);
+            optimizer.zero_grad();
+            var stepLoss = StepLoss(model, step, random, generator);
+            stepLoss.backward();
+            optimizer.step();
+            lossSum.add_(stepLoss.detach().to(ScalarType.Float64) * step.Positions);
+            positions += step.Positions;
+        }
+        double mean = lossSum.item<double>() / Math.Max(1, positions);
+        lossSum.Dispose();
+        return mean;
+    }
+
+    /// <summary>The step's loss: recommendation loss averaged over all real positions (+ the backbone's own term).</summary>
+    public Tensor StepLoss(SequentialRecommender model, TrainingStep step, Random random, Generator generator)
+    {
+        var table = model.ItemTable;
+        Tensor? sum = null;
+        foreach (var group in step.Groups)
+        {
+            var hidden = model.Encode(group.Inputs);
+            var atPositions = hidden.view(-1, model.Dim).index_select(0, group.PositionIndex);
+            var groupSum = loss.Sum(atPositions, group, table, generator);
+            sum = sum is null ? groupSum : sum + groupSum;
+        }
+        var mean = sum! / step.Positions;
+        var auxiliary = model.AuxiliaryLoss(step.Inputs, random);
+        return auxiliary is null ? mean : mean + auxiliary;
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(SequentialRecommender model)
+    {
+        using var noGrad = no_grad();
+        return model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+    }
+
+    private static void Restore(SequentialRecommender model, Dictionary<string, Tensor> state)
+    {
+        using var noGrad = no_grad();
+        var current = model.state_dict();
+        foreach (var (name, value) in state) current[name].copy_(value);
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor> state)
+    {
+        foreach (var t in state.Values) t.Dispose();
+    }
+}
