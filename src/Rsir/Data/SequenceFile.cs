@@ -57,7 +57,11 @@ public static class SequenceFile
     static int ParseId(string token, string file, int line, string what)
     {
         if (!long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            throw new DataFormatException(file, line, token, $"{what} is not an integer");
+        {
+            bool digitsOnly = token.TrimStart('+').Length > 0 && token.TrimStart('+').All(char.IsAsciiDigit);
+            throw new DataFormatException(file, line, token,
+                digitsOnly ? $"{what} exceeds the supported maximum {MaxId}" : $"{what} is not an integer");
+        }
         if (value < 1)
             throw new DataFormatException(file, line, token, $"{what} must be ≥ 1 (0 is reserved for padding)");
         if (value > MaxId)
