@@ -58,9 +58,10 @@ public static class SequenceFile
     {
         if (!long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
         {
-            bool digitsOnly = token.TrimStart('+').Length > 0 && token.TrimStart('+').All(char.IsAsciiDigit);
+            string digits = token.TrimStart('+');
+            bool tooLarge = digits.Length > 0 && digits.All(char.IsAsciiDigit);
             throw new DataFormatException(file, line, token,
-                digitsOnly ? $"{what} exceeds the supported maximum {MaxId}" : $"{what} is not an integer");
+                tooLarge ? $"{what} exceeds the supported maximum {MaxId}" : $"{what} is not an integer");
         }
         if (value < 1)
             throw new DataFormatException(file, line, token, $"{what} must be ≥ 1 (0 is reserved for padding)");
@@ -69,13 +70,14 @@ public static class SequenceFile
         return (int)value;
     }
 
-    /// <summary>Writes sequences in the standard format, atomically (temporary file, then rename).</summary>
+    /// <summary>Writes sequences in the standard format, atomically (temporary file, then rename). Lines end in '\n' on
+    /// every OS, so the same sequences always give the same bytes (and md5).</summary>
     public static void Write(string path, IEnumerable<(int User, IReadOnlyList<int> Items)> rows)
     {
         Runtime.AtomicFile.WriteAllText(path, writer =>
         {
             foreach (var (user, items) in rows)
-                writer.WriteLine(user.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', items));
+                writer.Write(user.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', items) + "\n");
         });
     }
 }

@@ -75,6 +75,16 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public void Writing_the_shipped_sequences_back_reproduces_the_shipped_bytes()
+    {
+        var contents = SequenceFile.Read(Path.Combine(RepositoryData(), "Toys_and_Games.txt"));
+        using var temp = new TempDirectory();
+        string copy = temp.File("Toys.txt");
+        SequenceFile.Write(copy, contents.Sequences.OrderBy(p => p.Key).Select(p => (p.Key, (IReadOnlyList<int>)p.Value)));
+        Assert.Equal("b139ecacfc81d0fb642bc2f448f13843", DatasetCatalog.Md5Of(copy));
+    }
+
+    [Fact]
     public void Missing_shipped_folder_says_how_to_provide_it()
     {
         using var temp = new TempDirectory();
