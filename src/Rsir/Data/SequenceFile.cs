@@ -57,7 +57,12 @@ public static class SequenceFile
     static int ParseId(string token, string file, int line, string what)
     {
         if (!long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            throw new DataFormatException(file, line, token, $"{what} is not an integer");
+        {
+            string digits = token.TrimStart('+');
+            bool tooLarge = digits.Length > 0 && digits.All(char.IsAsciiDigit);
+            throw new DataFormatException(file, line, token,
+                tooLarge ? $"{what} exceeds the supported maximum {MaxId}" : $"{what} is not an integer");
+        }
         if (value < 1)
             throw new DataFormatException(file, line, token, $"{what} must be ≥ 1 (0 is reserved for padding)");
         if (value > MaxId)
@@ -65,13 +70,14 @@ public static class SequenceFile
         return (int)value;
     }
 
-    /// <summary>Writes sequences in the standard format, atomically (temporary file, then rename).</summary>
+    /// <summary>Writes sequences in the standard format, atomically (temporary file, then rename). Lines end in '\n' on
+    /// every OS, so the same sequences always give the same bytes (and md5).</summary>
     public static void Write(string path, IEnumerable<(int User, IReadOnlyList<int> Items)> rows)
     {
         Runtime.AtomicFile.WriteAllText(path, writer =>
         {
             foreach (var (user, items) in rows)
-                writer.WriteLine(user.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', items));
+                writer.Write(user.ToString(CultureInfo.InvariantCulture) + " " + string.Join(' ', items) + "\n");
         });
     }
 }
