@@ -55,9 +55,10 @@ public sealed class Hstu : SequentialRecommender
 /// <summary>
 /// One HSTU block (paper eqs. 1–3):
 /// U, V, Q, K = Split(SiLU(W1·LN(x)));  A = SiLU(Q·Kᵀ + rab) / n, causal;  x + W2·Dropout(LN(A·V) ⊙ U).
-/// Pointwise SiLU attention replaces softmax, so no row is normalised to sum to one; dividing by the fixed
-/// n = MaxLength (the reference divides by the padded length, which is MaxLength there) keeps every position's
-/// output independent of how much padding follows it.
+/// Pointwise SiLU attention replaces softmax, so no row is normalised to sum to one. n is the fixed MaxLength, as in
+/// the reference (which pads every sequence to MaxLength): unlike the batch's padded length it cannot make a
+/// position's output depend on trailing padding. Since LN(A·V) follows, any n that is constant per query position
+/// cancels up to LN's eps; n sets the scale the eps acts on, not the output.
 /// </summary>
 internal sealed class HstuBlock : Module<Tensor, Tensor>
 {
