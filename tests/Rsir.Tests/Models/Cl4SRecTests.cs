@@ -89,7 +89,7 @@ public class Cl4SRecTests
         loss.backward();
         var gradients = model.parameters().Select(p => p.grad).Where(g => g is not null).ToList();
         Assert.NotEmpty(gradients);
-        Assert.True(gradients.Any(g => g!.abs().sum().item<float>() > 0));
+        Assert.Contains(gradients, g => g!.abs().sum().item<float>() > 0);
     }
 
     [Fact]
