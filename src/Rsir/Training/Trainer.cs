@@ -10,7 +10,11 @@ namespace Rsir.Training;
 
 public sealed record EpochReport(int Epoch, double Loss, IReadOnlyDictionary<string, double> Validation,
     double ValidationScore, double TrainSeconds, double ValidationSeconds, bool Improved, int BestEpoch,
-    double BestScore, double ElapsedSeconds, int MaxEpochs);
+    double BestScore, double ElapsedSeconds, int MaxEpochs, int Patience)
+{
+    /// <summary>The epoch at which training stops if validation does not improve again.</summary>
+    public int EarlyStopEpoch => Math.Min(MaxEpochs, BestEpoch + Patience);
+}
 
 public sealed record TrainingResult(int EpochsRun, int BestEpoch, double BestValidationScore, string StopReason,
     IReadOnlyList<EpochReport> Epochs, double SecondsPerEpoch, double TotalSeconds,
@@ -89,7 +93,7 @@ public sealed class Trainer
             else epochsWithoutImprovement++;
 
             var report = new EpochReport(epoch, epochLoss, validation.Metrics(), score, seconds, clock.Elapsed.TotalSeconds,
-                improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs);
+                improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs, options.Patience);
             reports.Add(report);
             EpochCompleted?.Invoke(report);
             if (epochsWithoutImprovement >= options.Patience)

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Rsir.Evaluation;
+using Rsir.Experiments;
+using Rsir.Models;
+using Rsir.Runtime;
+using Rsir.Training;
+using Spectre.Console;
+using TorchSharp;
+
+namespace Rsir.Cli;
+
+/// <summary><c>rsir bench</c>: seconds per training epoch and per full evaluation pass (and per generation round).</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (after one warm-up epoch)", DefaultValueFactory = _ => 3 };
+        var evaluations = new Option<int>("--evaluations") { Description = "Timed evaluation passes", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Time training epochs and full evaluation passes on a dataset.");
+        common.AddTo(command);
+        command.Options.Add(epochs);
+        command.Options.Add(evaluations);
+        command.SetAction(parse =>
+        {
+            var options = common.Resolve(parse);
+            var device = ComputeDevice.Resolve(options.Device);
+            var loaded = TrainingRun.LoadDataset(options);
+            var data = loaded.Dataset;
+            var console = CliRunner.Progress;
+            console.WriteLine($"bench: {loaded.Origin.Name} ({data.TrainRows.Count:N0} training rows, {data.ItemCount:N0} items), {options.Backbone.Kind}, {ComputeDevice.Describe(device)}");
+
+            Seeding.SeedTorch(options.Training.Seed);
+            var model = Backbones.Create(options.Backbone, data.ItemCount, loaded.Origin.Name);
+            model.to(device);
+            var trainer = new Trainer(options.Training, options.Evaluation);
+            using var optimizer = torch.optim.Adam(model.parameters(), options.Training.LearningRate);
+            var random = new Random((int)options.Training.Seed);
+            using var generator = new torch.Generator((ulong)options.Training.Seed, device);
+
+            var epochSeconds = new List<double>();
+            for (int e = 0; e <= parse.GetValue(epochs); e++)
+            {
+                var clock = Stopwatch.StartNew();
+                double loss = trainer.TrainEpoch(model, optimizer, data.TrainRows, random, generator);
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (e > 0) epochSeconds.Add(seconds);
+                console.WriteLine($"  epoch {e}{(e == 0 ? " (warm-up)" : "")}: {seconds:F2} s, loss {loss:F4}");
+            }
+            var evaluator = new Evaluator(options.Evaluation);
+            var evalSeconds = new List<double>();
+            EvaluationResult? last = null;
+            for (int i = 0; i <= parse.GetValue(evaluations); i++)
+            {
+                var clock = Stopwatch.StartNew();
+                last = evaluator.Evaluate(model, data.Test, "test");
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (i > 0) evalSeconds.Add(seconds);
+                console.WriteLine($"  evaluation pass {i}{(i == 0 ? " (warm-up)" : "")} over {data.Test.Count:N0} users: {seconds:F3} s");
+            }
+            double perEpoch = Median(epochSeconds), perEval = Median(evalSeconds);
+            console.WriteLine($"seconds_per_epoch {perEpoch:F2} (median of {epochSeconds.Count}), seconds_per_eval {perEval:F3} (median of {evalSeconds.Count})");
+            CliRunner.Emit(parse.GetValue(common.Json), new
+            {
+                command = "bench",
+                dataset = loaded.Origin.Name,
+                backbone = options.Backbone.Kind,
+                device = ComputeDevice.Describe(device),
+                machine = RunInfo.Capture(ComputeDevice.Describe(device)),
+                training_rows = data.TrainRows.Count,
+                users_evaluated = data.Test.Count,
+                seconds_per_epoch = perEpoch,
+                seconds_per_eval = perEval,
+                epoch_seconds = epochSeconds,
+                eval_seconds = evalSeconds,
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

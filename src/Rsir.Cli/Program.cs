@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Rsir.Cli;
+
+var root = new RootCommand("RSIR workbench: train sequential recommenders, run recursive self-improvement rounds, benchmark.");
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(DataCommands.Create());
+root.Subcommands.Add(BenchCommand.Create());
+return CliRunner.Invoke(root, args);

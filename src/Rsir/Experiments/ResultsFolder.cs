@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Rsir.Runtime;
+
+namespace Rsir.Experiments;
+
+/// <summary>
+/// A run's results folder. Work goes into "NAME.partial/" and the folder is renamed to "NAME/" only when the run
+/// finishes, so a folder without the suffix is always complete. Every file is written atomically.
+/// </summary>
+public sealed class ResultsFolder
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string FinalPath { get; }
+    public string WorkingPath { get; }
+    public string Path => Directory.Exists(FinalPath) ? FinalPath : WorkingPath;
+
+    private ResultsFolder(string finalPath)
+    {
+        FinalPath = finalPath;
+        WorkingPath = finalPath + ".partial";
+    }
+
+    /// <summary>Opens (or resumes) the working folder for a run named <paramref name="name"/> under <paramref name="root"/>.</summary>
+    public static ResultsFolder Open(string root, string name)
+    {
+        var folder = new ResultsFolder(System.IO.Path.Combine(System.IO.Path.GetFullPath(root), name));
+        if (Directory.Exists(folder.FinalPath))
+            throw new IOException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
+        Directory.CreateDirectory(folder.WorkingPath);
+        return folder;
+    }
+
+    public static string DefaultName(string command, string dataset, string backbone, long seed) =>
+        $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{command}-{dataset}-{backbone}-s{seed}";
+
+    public string File(string name) => System.IO.Path.Combine(WorkingPath, name);
+
+    public void WriteJson<T>(string name, T value) =>
+        AtomicFile.WriteAllText(File(name), JsonSerializer.Serialize(value, Json));
+
+    public void WriteCsv(string name, IEnumerable<string> header, IEnumerable<IEnumerable<object>> rows) =>
+        AtomicFile.WriteAllText(File(name), writer =>
+        {
+            writer.Write(string.Join(',', header) + "\n");
+            foreach (var row in rows)
+                writer.Write(string.Join(',', row.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
+        });
+
+    /// <summary>Marks the run complete: NAME.partial → NAME.</summary>
+    public string Complete()
+    {
+        Directory.Move(WorkingPath, FinalPath);
+        return FinalPath;
+    }
+}

@@ -1,0 +1,100 @@
+using Rsir.Data;
+using Rsir.Evaluation;
+using Rsir.Models;
+using Rsir.Runtime;
+using Rsir.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Experiments;
+
+/// <summary>Everything one training run needs; JSON-serialisable so a run can be repeated from its results folder.</summary>
+public sealed record TrainingRunOptions
+{
+    public string Dataset { get; init; } = "beauty";
+    public string? DataPath { get; init; }
+    public int? LimitUsers { get; init; }
+    public string Device { get; init; } = "auto";
+    public BackboneOptions Backbone { get; init; } = new();
+    public TrainingOptions Training { get; init; } = new();
+    public EvaluationOptions Evaluation { get; init; } = new();
+
+    public TrainingRunOptions Validate()
+    {
+        Backbone.Validate(); Training.Validate(); Evaluation.Validate();
+        new DatasetLoadOptions(Backbone.MaxLength, LimitUsers, DataPath).Validate();
+        return this;
+    }
+}
+
+public sealed record TrainingRunResult(TrainingRunOptions Options, DatasetOrigin Origin, RunInfo Run,
+    TrainingResult Training, string? ResultsPath, SequentialRecommender Model);
+
+/// <summary>Load a dataset, build a backbone, train it to early stop, test it, and write a results folder.</summary>
+public static class TrainingRun
+{
+    public static LoadedDataset LoadDataset(TrainingRunOptions options) =>
+        DatasetCatalog.FromEnvironment().Load(options.Dataset,
+            new DatasetLoadOptions(options.Backbone.MaxLength, options.LimitUsers, options.DataPath));
+
+    public static TrainingRunResult Run(TrainingRunOptions options, string? resultsRoot = null, string? name = null,
+        Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        var device = ComputeDevice.Resolve(options.Device);
+        var loaded = LoadDataset(options);
+        var run = RunInfo.Capture(ComputeDevice.Describe(device));
+        var folder = resultsRoot is null ? null
+            : ResultsFolder.Open(resultsRoot, name ?? ResultsFolder.DefaultName("train", loaded.Origin.Name, options.Backbone.Kind, options.Training.Seed));
+        folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run });
+
+        Seeding.SeedTorch(options.Training.Seed);
+        var model = Backbones.Create(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name);
+        model.to(device);
+        var trainer = new Trainer(options.Training, options.Evaluation);
+        var epochs = new List<EpochReport>();
+        trainer.EpochCompleted += report =>
+        {
+            epochs.Add(report);
+            folder?.WriteCsv("epochs.csv", EpochHeader, epochs.Select(EpochRow));
+            onEpoch?.Invoke(report);
+        };
+        var result = trainer.Fit(model, loaded.Dataset, cancellation);
+
+        string? path = null;
+        if (folder is not null)
+        {
+            WriteOutcome(folder, result);
+            AtomicFile.Write(folder.File("model.bin"), stream => model.save(stream));
+            path = folder.Complete();
+        }
+        return new TrainingRunResult(options, loaded.Origin, run, result, path, model);
+    }
+
+    public static readonly string[] EpochHeader =
+        { "epoch", "loss", "validation_score", "train_seconds", "validation_seconds", "improved", "best_epoch" };
+
+    public static IEnumerable<object> EpochRow(EpochReport r) =>
+        new object[] { r.Epoch, r.Loss, r.ValidationScore, r.TrainSeconds, r.ValidationSeconds, r.Improved, r.BestEpoch };
+
+    /// <summary>metrics.json / metrics.csv (test and validation) and per-user test ranks.</summary>
+    public static void WriteOutcome(ResultsFolder folder, TrainingResult result)
+    {
+        folder.WriteJson("metrics.json", new
+        {
+            protocol = result.Test.Protocol.ToString(),
+            test = result.Test.Metrics(),
+            validation = result.Validation.Metrics(),
+            epochs_run = result.EpochsRun,
+            best_epoch = result.BestEpoch,
+            stop_reason = result.StopReason,
+            seconds_per_epoch = result.SecondsPerEpoch,
+            total_seconds = result.TotalSeconds,
+        });
+        folder.WriteCsv("metrics.csv", new[] { "split", "metric", "value" },
+            result.Test.Metrics().Select(m => new object[] { "test", m.Key, m.Value })
+                .Concat(result.Validation.Metrics().Select(m => new object[] { "validation", m.Key, m.Value })));
+        folder.WriteCsv("test_ranks.csv", new[] { "user", "rank" },
+            result.Test.Users.Zip(result.Test.Ranks, (u, r) => new object[] { u, r == RankingMetrics.Miss ? -1 : r }));
+    }
+}
