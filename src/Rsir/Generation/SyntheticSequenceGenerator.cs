@@ -78,7 +78,8 @@ public sealed class SyntheticSequenceGenerator
         if (round < 1) throw new ArgumentOutOfRangeException(nameof(round), $"round must be ≥ 1 (round 0 is the real data); got {round}.");
         ValidateSeedRows(seedRows);
         var clock = Stopwatch.StartNew();
-        var device = Model.ItemTable.device;
+        Device device;
+        using (NewDisposeScope()) device = Model.ItemTable.device; // ItemTable may be a fresh view
         bool wasTraining = Model.training;
         Model.eval();
         using var noGrad = no_grad();
