@@ -13,7 +13,7 @@ public sealed class SasRec : SequentialRecommender
 {
     private readonly Embedding items;
     private readonly Embedding positions;
-    private readonly Dropout inputDropout;
+    private readonly FastDropout inputDropout;
     private readonly ModuleList<TransformerLayer> layers;
 
     public SasRec(int itemCount, BackboneOptions? options = null, int extraTokens = 0)
@@ -21,7 +21,7 @@ public sealed class SasRec : SequentialRecommender
     {
         items = Embedding(itemCount + 1 + extraTokens, Dim, padding_idx: 0);
         positions = Embedding(MaxLength, Dim);
-        inputDropout = Dropout(Options.Dropout);
+        inputDropout = new FastDropout(Options.Dropout);
         layers = new ModuleList<TransformerLayer>(Enumerable.Range(0, Options.Layers)
             .Select(_ => new TransformerLayer(Options)).ToArray());
         RegisterComponents();
@@ -52,7 +52,7 @@ internal sealed class TransformerLayer : Module<Tensor, Tensor>
     private readonly LayerNorm attentionNorm;
     private readonly Linear expand, contract;
     private readonly GELU activation;
-    private readonly Dropout attentionDropout, feedForwardDropout, outputDropout;
+    private readonly FastDropout attentionDropout, feedForwardDropout, outputDropout;
     private readonly LayerNorm feedForwardNorm;
 
     public TransformerLayer(BackboneOptions o) : base(nameof(TransformerLayer))
@@ -62,9 +62,9 @@ internal sealed class TransformerLayer : Module<Tensor, Tensor>
         expand = Linear(o.Dim, o.FeedForward);
         contract = Linear(o.FeedForward, o.Dim);
         activation = GELU();
-        attentionDropout = Dropout(o.Dropout);
-        feedForwardDropout = Dropout(o.Dropout);
-        outputDropout = Dropout(o.Dropout);
+        attentionDropout = new FastDropout(o.Dropout);
+        feedForwardDropout = new FastDropout(o.Dropout);
+        outputDropout = new FastDropout(o.Dropout);
         feedForwardNorm = LayerNorm(o.Dim, o.LayerNormEps);
         RegisterComponents();
     }

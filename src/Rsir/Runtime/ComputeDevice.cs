@@ -50,13 +50,15 @@ public static class ComputeDevice
         ? $"cuda ({torch.cuda.device_count()} GPU(s))"
         : $"cpu ({torch.get_num_threads()} threads)";
 
-    /// <summary>Loads libtorch from RSIR_LIBTORCH before TorchSharp looks for it, once per process.</summary>
+    /// <summary>Once per process, before torch is used: tune the native allocator (<see cref="NativeMemory"/>) and
+    /// load libtorch from RSIR_LIBTORCH before TorchSharp looks for it.</summary>
     public static void EnsureLibTorch()
     {
         lock (Gate)
         {
             if (initialised) return;
             initialised = true;
+            NativeMemory.KeepFreedBuffers();
             var folder = Environment.GetEnvironmentVariable(LibTorchVariable);
             if (string.IsNullOrWhiteSpace(folder)) return;
             if (!Directory.Exists(folder))

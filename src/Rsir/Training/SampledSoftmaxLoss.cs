@@ -6,6 +6,7 @@ namespace Rsir.Training;
 /// RSIR's loss: at every position, the cross-entropy of the next item against <c>negatives</c> items drawn uniformly
 /// with replacement from those not in the row's input (fresh draws per position):
 /// ℓ_t = logsumexp(s⁺, s⁻_1 … s⁻_n) − s⁺.
+/// Only the sampled rows of the item table are gathered, so memory does not grow with the catalogue.
 /// </summary>
 public sealed class SampledSoftmaxLoss(int negatives) : IRecommendationLoss
 {

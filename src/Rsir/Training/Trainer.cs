@@ -36,6 +36,7 @@ public sealed class Trainer
 
     public Trainer(TrainingOptions? options = null, EvaluationOptions? evaluation = null)
     {
+        ComputeDevice.EnsureLibTorch();
         this.options = (options ?? new TrainingOptions()).Validate();
         evaluator = new Evaluator(evaluation);
         loss = IRecommendationLoss.Create(this.options);
