@@ -14,10 +14,14 @@ internal static class CliRunner
     public const int Failure = 1;
 
     /// <summary>Progress and tables go to stderr so that stdout's last line can be the --json object.</summary>
-    public static readonly IAnsiConsole Progress = AnsiConsole.Create(new AnsiConsoleSettings
+    public static readonly IAnsiConsole Progress = CreateProgressConsole();
+
+    private static IAnsiConsole CreateProgressConsole()
     {
-        Out = new AnsiConsoleOutput(Console.Error),
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) console.Profile.Width = 160;   // logs and CI: do not wrap tables at 80 columns
+        return console;
+    }
 
     public static int Invoke(RootCommand root, string[] args)
     {

@@ -65,7 +65,7 @@ public static class TrainingRun
         if (folder is not null)
         {
             WriteOutcome(folder, result);
-            AtomicFile.Write(folder.File("model.bin"), stream => model.save(stream));
+            AtomicFile.WriteVia(folder.File("model.bin"), temp => model.save(temp));
             path = folder.Complete();
         }
         return new TrainingRunResult(options, loaded.Origin, run, result, path, model);

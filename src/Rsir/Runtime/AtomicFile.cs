@@ -14,6 +14,23 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) => WriteAllText(path, w => w.Write(text));
 
+    /// <summary>For writers that want a path (and may close their stream): they write the temporary file, we rename it.</summary>
+    public static void WriteVia(string path, Action<string> writeTemporary)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            writeTemporary(temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);

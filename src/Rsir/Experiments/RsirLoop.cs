@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Rsir.Data;
+using Rsir.Evaluation;
+using Rsir.Generation;
+using Rsir.Models;
+using Rsir.Runtime;
+using Rsir.Training;
+using TorchSharp;
+
+namespace Rsir.Experiments;
+
+/// <summary>The recursive loop's settings; the no-judge ablation is <c>Generation.Tau = ∞</c>.</summary>
+public sealed record RsirLoopOptions
+{
+    public TrainingRunOptions Run { get; init; } = new();
+    public GenerationOptions Generation { get; init; } = new();
+    /// <summary>RSIR rounds after the base model (round 0).</summary>
+    public int Rounds { get; init; } = 3;
+    /// <summary>RSIR-FT: fine-tune f_k on D_{k+1} instead of training f_{k+1} from scratch.</summary>
+    public bool FineTune { get; init; }
+    /// <summary>Weak-to-strong: a different backbone generates and judges (trained on D_k each round); null = the learner.</summary>
+    public BackboneOptions? Teacher { get; init; }
+
+    public RsirLoopOptions Validate()
+    {
+        Run.Validate();
+        Generation.Validate();
+        Teacher?.Validate();
+        if (Rounds < 0) throw new ArgumentOutOfRangeException(nameof(Rounds), $"Rounds must be ≥ 0; got {Rounds}.");
+        if (Generation.MaxLength > Run.Backbone.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(Generation), $"Generation.MaxLength {Generation.MaxLength} exceeds the backbone's MaxLength {Run.Backbone.MaxLength}.");
+        return this;
+    }
+}
+
+/// <summary>One round's outcome: the learner's metrics on D_k and, for k ≥ 1, what generation added.</summary>
+public sealed record RoundResult(int Round, IReadOnlyDictionary<string, double> Test, IReadOnlyDictionary<string, double> Validation,
+    int EpochsRun, int BestEpoch, double SecondsPerEpoch, int TrainRows, int SyntheticRows, double Density,
+    RoundStatistics? Generation, double JudgeMeanRank, double Seconds, bool Resumed)
+{
+    public double Recall(int k) => Test[$"recall@{k}"];
+    public double Ndcg(int k) => Test[$"ndcg@{k}"];
+}
+
+public sealed record RsirLoopResult(RsirLoopOptions Options, IReadOnlyList<RoundResult> Rounds, string? ResultsPath,
+    IReadOnlyList<EvaluationResult> TestResults);
+
+/// <summary>
+/// RSIR: train f_0 on D_0; then for k = 1..K, let f_{k-1} (or the teacher) generate synthetic sequences from D_{k-1}
+/// under the fidelity judge, D_k = D_{k-1} ∪ synthetic, and train f_k on D_k (from scratch, or fine-tuned: RSIR-FT).
+/// Every finished round is saved (model, synthetic rows, metrics, statistics) in its own folder; a run started again
+/// with the same results folder continues after its last finished round and gives the same numbers.
+/// </summary>
+public sealed class RsirLoop
+{
+    private readonly RsirLoopOptions options;
+
+    public RsirLoop(RsirLoopOptions options) => this.options = options.Validate();
+
+    public event Action<RoundResult>? RoundCompleted;
+    public event Action<int, EpochReport>? EpochCompleted;
+    public event Action<int, string>? Stage;
+
+    public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default)
+    {
+        var device = ComputeDevice.Resolve(options.Run.Device);
+        var loaded = TrainingRun.LoadDataset(options.Run);
+        string? root = resultsFolder is null ? null : Path.GetFullPath(resultsFolder);
+        if (root is not null) PrepareFolder(root, loaded.Origin, device);
+
+        var data = loaded.Dataset;
+        var rounds = new List<RoundResult>();
+        var tests = new List<EvaluationResult>();
+        SequentialRecommender? learner = null, teacher = null;
+        try
+        {
+            for (int k = 0; k <= options.Rounds; k++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                string? roundFolder = root is null ? null : Path.Combine(root, $"round-{k:D2}");
+                if (roundFolder is not null && File.Exists(Path.Combine(roundFolder, "done")))
+                {
+                    (data, learner, teacher) = Resume(roundFolder, k, data, learner, teacher, device, loaded.Origin.Name);
+                    var saved = JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(Path.Combine(roundFolder, "round.json")), ResultsFolder.Json)!;
+                    rounds.Add(saved with { Resumed = true });
+                    tests.Add(ReadRanks(roundFolder, data));
+                    RoundCompleted?.Invoke(rounds[^1]);
+                    continue;
+                }
+
+                var clock = Stopwatch.StartNew();
+                GenerationRound? generated = null;
+                double judgeMeanRank = double.NaN;
+                if (k > 0)
+                {
+                    var generator = teacher ?? learner!;
+                    Stage?.Invoke(k, $"generating from D_{k - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
+                    var generation = options.Generation with { Seed = options.Generation.Seed + (ulong)k };
+                    generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, k);
+                    judgeMeanRank = generated.Judge.MeanRank;
+                    data = generated.AppendTo(data);
+                }
+
+                if (options.Teacher is not null && k < options.Rounds)
+                {
+                    Stage?.Invoke(k, $"training teacher {options.Teacher.Kind} on D_{k}");
+                    teacher?.Dispose();
+                    teacher = Train(Fresh(options.Teacher, data, device, loaded.Origin.Name), data, k, cancellation).Model;
+                }
+
+                Stage?.Invoke(k, k == 0 ? "training the base model f_0 on D_0"
+                    : options.FineTune ? $"fine-tuning f_{k - 1} on D_{k}" : $"training f_{k} from scratch on D_{k}");
+                var model = options.FineTune && learner is not null ? learner : Fresh(options.Run.Backbone, data, device, loaded.Origin.Name);
+                if (!ReferenceEquals(model, learner)) learner?.Dispose();
+                var (trained, result) = Train(model, data, k, cancellation);
+                learner = trained;
+
+                var synthetic = data.TrainRows.Count - data.RealRowCount;
+                var roundResult = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
+                    result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, synthetic, data.TrainingDensity(),
+                    generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false);
+                if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher);
+                rounds.Add(roundResult);
+                tests.Add(result.Test);
+                RoundCompleted?.Invoke(roundResult);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(teacher, learner)) teacher?.Dispose();
+        }
+        if (root is not null) WriteSummary(root, rounds);
+        return new RsirLoopResult(options, rounds, root, tests);
+    }
+
+    private SequentialRecommender Fresh(BackboneOptions backbone, Dataset data, torch.Device device, string dataset)
+    {
+        Seeding.SeedTorch(options.Run.Training.Seed);
+        var model = Backbones.Create(backbone, data.ItemCount, dataset);
+        model.to(device);
+        return model;
+    }
+
+    private (SequentialRecommender Model, TrainingResult Result) Train(SequentialRecommender model, Dataset data, int round, CancellationToken cancellation)
+    {
+        var trainer = new Trainer(options.Run.Training, options.Run.Evaluation);
+        trainer.EpochCompleted += report => EpochCompleted?.Invoke(round, report);
+        var result = trainer.Fit(model, data, cancellation);
+        if (result.StopReason == "cancelled") throw new OperationCanceledException(cancellation);
+        return (model, result);
+    }
+
+    private void PrepareFolder(string root, DatasetOrigin origin, torch.Device device)
+    {
+        Directory.CreateDirectory(root);
+        var optionsFile = Path.Combine(root, "options.json");
+        var json = JsonSerializer.Serialize(options, ResultsFolder.Json);
+        if (File.Exists(optionsFile))
+        {
+            if (File.ReadAllText(optionsFile) != json)
+                throw new InvalidOperationException(
+                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options or choose another --out.");
+        }
+        else
+        {
+            AtomicFile.WriteAllText(optionsFile, json);
+            AtomicFile.WriteAllText(Path.Combine(root, "run.json"), JsonSerializer.Serialize(
+                new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
+        }
+    }
+
+    private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,
+        SequentialRecommender learner, SequentialRecommender? teacher)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);   // an unfinished earlier attempt
+        var temp = folder + ".partial";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        AtomicFile.WriteVia(Path.Combine(temp, "model.bin"), t => learner.save(t));
+        if (teacher is not null) AtomicFile.WriteVia(Path.Combine(temp, "teacher.bin"), t => teacher.save(t));
+        if (generated is not null)
+        {
+            AtomicFile.WriteAllText(Path.Combine(temp, "synthetic.tsv"), w =>
+            {
+                w.Write("pseudo_user\tsource_user\tgenerator\tstop_reason\titems\n");
+                foreach (var row in generated.Rows)
+                    w.Write($"{row.User}\t{row.Origin.SourceUser}\t{row.Origin.Generator}\t{row.Origin.StopReason}\t{string.Join(' ', row.Items)}\n");
+            });
+            AtomicFile.WriteAllText(Path.Combine(temp, "judge.json"), JsonSerializer.Serialize(generated.Judge, ResultsFolder.Json));
+        }
+        AtomicFile.WriteAllText(Path.Combine(temp, "round.json"), JsonSerializer.Serialize(round, ResultsFolder.Json));
+        AtomicFile.WriteAllText(Path.Combine(temp, "epochs.csv"), w =>
+        {
+            w.Write(string.Join(',', TrainingRun.EpochHeader) + "\n");
+            foreach (var e in result.Epochs)
+                w.Write(string.Join(',', TrainingRun.EpochRow(e).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
+        });
+        AtomicFile.WriteAllText(Path.Combine(temp, "test_ranks.csv"), w =>
+        {
+            w.Write("user,rank\n");
+            for (int i = 0; i < result.Test.Users.Count; i++)
+                w.Write($"{result.Test.Users[i]},{(result.Test.Ranks[i] == RankingMetrics.Miss ? -1 : result.Test.Ranks[i])}\n");
+        });
+        AtomicFile.WriteAllText(Path.Combine(temp, "done"), DateTimeOffset.UtcNow.ToString("O"));
+        Directory.Move(temp, folder);
+    }
+
+    private (Dataset, SequentialRecommender?, SequentialRecommender?) Resume(string folder, int round, Dataset data,
+        SequentialRecommender? learner, SequentialRecommender? teacher, torch.Device device, string dataset)
+    {
+        var synthetic = Path.Combine(folder, "synthetic.tsv");
+        if (File.Exists(synthetic)) data = data.WithTrainingRows(ReadSynthetic(synthetic, round));
+        bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
+        if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
+        learner?.Dispose();
+        learner = Fresh(options.Run.Backbone, data, device, dataset);
+        learner.load(Path.Combine(folder, "model.bin"));
+        var teacherFile = Path.Combine(folder, "teacher.bin");
+        if (options.Teacher is not null && File.Exists(teacherFile))
+        {
+            teacher?.Dispose();
+            teacher = Fresh(options.Teacher, data, device, dataset);
+            teacher.load(teacherFile);
+        }
+        return (data, learner, teacher);
+    }
+
+    internal static IReadOnlyList<TrainingRow> ReadSynthetic(string path, int round)
+    {
+        var rows = new List<TrainingRow>();
+        int line = 0;
+        foreach (var text in File.ReadLines(path).Skip(1))
+        {
+            line++;
+            var f = text.Split('\t');
+            if (f.Length != 5) throw new DataFormatException(path, line + 1, text, "expected 5 tab-separated fields");
+            var items = f[4].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+            rows.Add(new TrainingRow(int.Parse(f[0]), items, new RowOrigin(round, int.Parse(f[1]), f[2], f[3])));
+        }
+        return rows;
+    }
+
+    private EvaluationResult ReadRanks(string folder, Dataset data)
+    {
+        var pairs = File.ReadLines(Path.Combine(folder, "test_ranks.csv")).Skip(1).Select(l => l.Split(','))
+            .Select(f => (User: int.Parse(f[0]), Rank: int.Parse(f[1]))).ToArray();
+        var protocol = new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, data.ItemCount, options.Run.Evaluation.Cutoffs);
+        return new EvaluationResult(protocol, pairs.Select(p => p.User).ToArray(), pairs.Select(p => p.Rank < 0 ? RankingMetrics.Miss : p.Rank).ToArray());
+    }
+
+    private static void WriteSummary(string root, IReadOnlyList<RoundResult> rounds)
+    {
+        AtomicFile.WriteAllText(Path.Combine(root, "rounds.csv"), w =>
+        {
+            w.Write("round,recall@10,recall@20,ndcg@10,ndcg@20,train_rows,synthetic_rows,density,mean_synthetic_length,judge_pass_rate,epochs,seconds\n");
+            foreach (var r in rounds)
+                w.Write(string.Join(',', new object[] { r.Round, r.Recall(10), r.Recall(20), r.Ndcg(10), r.Ndcg(20), r.TrainRows,
+                    r.SyntheticRows, r.Density, r.Generation?.MeanLength ?? double.NaN, r.Generation?.JudgePassRate ?? double.NaN,
+                    r.EpochsRun, r.Seconds }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
+        });
+    }
+}
