@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Data.Analysis;
+using Microsoft.DotNet.Interactive.Formatting;
+using XPlot.Plotly;
+
+namespace Rsir.Interactive;
+
+/// <summary>
+/// How the notebooks show charts, data frames and the session: registered once per process by
+/// <see cref="Workbench.Setup"/>. Charts are XPlot.Plotly figures drawn by plotly.js, which the output loads from its
+/// CDN the first time (through require.js where the page has it, as in classic Jupyter); every chart also carries a
+/// one-line text/plain description for viewers that run no scripts.
+/// </summary>
+public static class Formatters
+{
+    /// <summary>plotly.js 2.x reads XPlot 4's figure JSON (string titles) as it is.</summary>
+    public const string PlotlyUrl = "https://cdn.plot.ly/plotly-2.35.2.min";
+
+    /// <summary>Rows of a data frame shown before "… N more rows".</summary>
+    public static int MaxRows { get; set; } = 60;
+
+    private static int registered;
+
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref registered, 1) == 1) return;
+
+        Formatter.Register<PlotlyChart>((chart, writer) => writer.Write(ChartHtml(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<PlotlyChart>((chart, writer) => writer.Write(ChartText(chart)), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(PlotlyChart), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+        Formatter.Register<DataFrame>((frame, writer) => writer.Write(FrameHtml(frame)), HtmlFormatter.MimeType);
+        Formatter.Register<DataFrame>((frame, writer) => writer.Write(FrameText(frame)), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(DataFrame), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+        Formatter.Register<WorkbenchSession>((s, writer) => writer.Write(SessionHtml(s)), HtmlFormatter.MimeType);
+        Formatter.Register<WorkbenchSession>((s, writer) => writer.Write(s.ToString()), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(WorkbenchSession), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+    }
+
+    /// <summary>A div for the chart and a script that draws it once plotly.js is there.</summary>
+    public static string ChartHtml(PlotlyChart chart)
+    {
+        string id = WebUtility.HtmlEncode(chart.Id);
+        string plotting = chart.GetPlottingJS();
+        return $$"""
+            <div id="{{id}}" style="width: {{chart.Width}}px; height: {{chart.Height}}px;"></div>
+            <script type="text/javascript">
+            (function () {
+              var draw = function (Plotly) {
+                {{plotting}}
+              };
+              var url = '{{PlotlyUrl}}';
+              if (window.Plotly) { draw(window.Plotly); return; }
+              if (typeof window.require === 'function' && typeof window.require.config === 'function') {
+                window.require.config({ paths: { plotly: url } });
+                window.require(['plotly'], function (Plotly) { draw(Plotly); });
+                return;
+              }
+              var waiting = window.rsirPlotlyWaiting = window.rsirPlotlyWaiting || [];
+              waiting.push(draw);
+              if (waiting.length > 1) return;
+              var script = document.createElement('script');
+              script.src = url + '.js';
+              script.onload = function () {
+                var queued = window.rsirPlotlyWaiting; window.rsirPlotlyWaiting = [];
+                queued.forEach(function (f) { f(window.Plotly); });
+              };
+              document.head.appendChild(script);
+            })();
+            </script>
+            """;
+    }
+
+    /// <summary>"Chart: title (traces)" for viewers without scripts.</summary>
+    public static string ChartText(PlotlyChart chart)
+    {
+        var json = chart.GetPlottingJS();
+        int layout = Math.Max(0, json.IndexOf("var layout", StringComparison.Ordinal));
+        string title = Between(json[layout..], "\"title\":\"", "\"") ?? "untitled";
+        int traces = CountOccurrences(json[..layout], "\"type\":");
+        return $"[interactive chart: {title}; {traces} trace(s); open the notebook in VS Code or Jupyter to see it]";
+    }
+
+    public static string FrameHtml(DataFrame frame)
+    {
+        var html = new StringBuilder("<table><thead><tr>");
+        foreach (var column in frame.Columns)
+            html.Append("<th>").Append(WebUtility.HtmlEncode(column.Name)).Append("</th>");
+        html.Append("</tr></thead><tbody>");
+        long rows = Math.Min(frame.Rows.Count, MaxRows);
+        for (long r = 0; r < rows; r++)
+        {
+            html.Append("<tr>");
+            foreach (var column in frame.Columns)
+            {
+                var value = column[r];
+                bool numeric = value is double or float or int or long or decimal;
+                html.Append(numeric ? "<td style=\"text-align: right\">" : "<td>")
+                    .Append(WebUtility.HtmlEncode(Cell(value))).Append("</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table>");
+        if (frame.Rows.Count > rows)
+            html.Append($"<p><i>… {frame.Rows.Count - rows:N0} more rows ({frame.Rows.Count:N0} in all)</i></p>");
+        return html.ToString();
+    }
+
+    public static string FrameText(DataFrame frame)
+    {
+        long rows = Math.Min(frame.Rows.Count, MaxRows);
+        var cells = new List<string[]> { frame.Columns.Select(c => c.Name).ToArray() };
+        for (long r = 0; r < rows; r++)
+            cells.Add(frame.Columns.Select(c => Cell(c[r])).ToArray());
+        var widths = Enumerable.Range(0, frame.Columns.Count).Select(i => cells.Max(row => row[i].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in cells)
+            text.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadLeft(widths[i]))).TrimEnd());
+        if (frame.Rows.Count > rows) text.AppendLine($"… {frame.Rows.Count - rows:N0} more rows");
+        return text.ToString();
+    }
+
+    /// <summary>Numbers as a reader wants them: counts with separators, rates with four decimals, ∞ for infinity.</summary>
+    public static string Cell(object? value) => value switch
+    {
+        null => "",
+        double d when double.IsPositiveInfinity(d) => "∞",
+        double d when double.IsNaN(d) => "–",
+        double d when Math.Abs(d) >= 1000 => d.ToString("N0", CultureInfo.InvariantCulture),
+        double d when d != 0 && Math.Abs(d) < 0.01 => SignificantDigits(d, 3),
+        double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+        float f => Cell((double)f),
+        int i => i.ToString("N0", CultureInfo.InvariantCulture),
+        long l => l.ToString("N0", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>Small numbers such as densities keep <paramref name="digits"/> significant digits: 0.000734.</summary>
+    private static string SignificantDigits(double d, int digits)
+    {
+        int decimals = Math.Clamp(digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(d))), 0, 15);
+        return Math.Round(d, decimals).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
+
+    private static string SessionHtml(WorkbenchSession s)
+    {
+        var rows = new (string, string)[]
+        {
+            ("profile", s.Profile.Describe() + (s.Profile.IsQuick ? " — set RSIR_PROFILE=paper for the paper's runs" : "")),
+            ("device", s.DeviceDescription),
+            ("machine", s.Machine),
+            ("commit", s.Commit),
+            ("started", s.Started.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
+        };
+        var html = new StringBuilder("<table><tbody>");
+        foreach (var (key, value) in rows)
+            html.Append("<tr><th style=\"text-align: left\">").Append(key).Append("</th><td style=\"text-align: left\">")
+                .Append(WebUtility.HtmlEncode(value)).Append("</td></tr>");
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    private static string? Between(string text, string start, string end)
+    {
+        int i = text.IndexOf(start, StringComparison.Ordinal);
+        if (i < 0) return null;
+        i += start.Length;
+        int j = text.IndexOf(end, i, StringComparison.Ordinal);
+        return j < 0 ? null : text[i..j];
+    }
+
+    private static int CountOccurrences(string text, string part)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
+}

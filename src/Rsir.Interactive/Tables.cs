@@ -1,0 +1,162 @@
+using Microsoft.Data.Analysis;
+using Rsir.Data;
+using Rsir.Evaluation;
+using Rsir.Experiments;
+using Rsir.Generation;
+using Rsir.Training;
+
+namespace Rsir.Interactive;
+
+/// <summary>
+/// The workbench's results as small <see cref="DataFrame"/>s, one row per run, step or round, so a notebook cell that
+/// ends in a table is one line. Item lists print as "12 7 93"; an asterisk marks the user's own real items where the
+/// table knows them.
+/// </summary>
+public static class Tables
+{
+    /// <summary>Test metrics and how training went, one row per run.</summary>
+    public static DataFrame Training(params (string Name, TrainingResult Result)[] runs)
+    {
+        var cutoffs = runs.SelectMany(r => r.Result.Test.Protocol.Cutoffs).Distinct().Order().ToArray();
+        var frame = new DataFrame(
+            new StringDataFrameColumn("model", runs.Select(r => r.Name)),
+            new Int32DataFrameColumn("epochs", runs.Select(r => r.Result.EpochsRun)),
+            new Int32DataFrameColumn("best_epoch", runs.Select(r => r.Result.BestEpoch)),
+            new DoubleDataFrameColumn("s_per_epoch", runs.Select(r => r.Result.SecondsPerEpoch)));
+        AddMetricColumns(frame, cutoffs, runs.Select(r => r.Result.Test).ToArray(), "test_");
+        frame.Columns.Add(new StringDataFrameColumn("stopped", runs.Select(r => r.Result.StopReason)));
+        return frame;
+    }
+
+    /// <summary>Recall@K and NDCG@K for every cutoff, one row per named result.</summary>
+    public static DataFrame Metrics(params (string Name, EvaluationResult Result)[] results)
+    {
+        var cutoffs = results.SelectMany(r => r.Result.Protocol.Cutoffs).Distinct().Order().ToArray();
+        var frame = new DataFrame(new StringDataFrameColumn("model", results.Select(r => r.Name)));
+        AddMetricColumns(frame, cutoffs, results.Select(r => r.Result).ToArray(), "");
+        return frame;
+    }
+
+    /// <summary>The leave-one-out split of one user: what training, validation and test see.</summary>
+    public static DataFrame Split(Dataset dataset, int user)
+    {
+        if (!dataset.UserSequences.TryGetValue(user, out var s))
+            throw new ArgumentException($"User {user} is not in dataset '{dataset.Name}' (too short, or outside the slice).", nameof(user));
+        var train = dataset.TrainRows.First(r => r.User == user && r.Origin.IsReal);
+        var validation = dataset.Validation.First(r => r.User == user);
+        var test = dataset.Test.First(r => r.User == user);
+        var parts = new (string Part, int[] Input, string Target)[]
+        {
+            ("the user's sequence s (last MaxLength items)", s, ""),
+            ("training: input s[:-3] → targets s[1:-2]", train.Items[..^1], Items(train.Items[1..])),
+            ("validation: history s[:-2] → target s[-2]", validation.History, validation.Target.ToString()),
+            ("test: history s[:-1] → target s[-1]", test.History, test.Target.ToString()),
+        };
+        return new DataFrame(
+            new StringDataFrameColumn("part", parts.Select(p => p.Part)),
+            new Int32DataFrameColumn("length", parts.Select(p => p.Input.Length)),
+            new StringDataFrameColumn("items (oldest first)", parts.Select(p => Items(p.Input))),
+            new StringDataFrameColumn("predict", parts.Select(p => p.Target)));
+    }
+
+    /// <summary>
+    /// A traced generation, one row per step of each copy: the context, how many real items were still unused, the
+    /// judge's rank of the best of them against τ, the pool the Bernoulli(p) draw chose, the pick, and the stop.
+    /// </summary>
+    public static DataFrame Steps(IEnumerable<GenerationStep> steps, int? copy = null)
+    {
+        var rows = steps.Where(s => copy is null || s.Copy == copy).OrderBy(s => s.SeedRow).ThenBy(s => s.Copy).ThenBy(s => s.Step).ToArray();
+        return new DataFrame(
+            new Int32DataFrameColumn("copy", rows.Select(s => s.Copy)),
+            new Int32DataFrameColumn("step", rows.Select(s => s.Step)),
+            new StringDataFrameColumn("sequence so far", rows.Select(s => Items(s.Context))),
+            new Int32DataFrameColumn("unused_real", rows.Select(s => s.UnusedRealItems)),
+            new StringDataFrameColumn("best unused real rank vs τ", rows.Select(s => s.BestUnusedRealRank is { } r
+                ? $"{r} {(s.Passed == true ? "≤" : ">")} {Formatters.Cell(s.Tau)}" : "not judged")),
+            new StringDataFrameColumn("judge", rows.Select(s => s.Passed switch { true => "pass", false => "STOP", null => "" })),
+            new StringDataFrameColumn("pool (draw vs p)", rows.Select(s => s.Pool switch
+            {
+                CandidatePool.OwnHistory => $"own unused items ({s.PoolDraw:F2})",
+                CandidatePool.Catalogue => $"whole catalogue ({s.PoolDraw:F2})",
+                _ => "",
+            })),
+            new StringDataFrameColumn("picked", rows.Select(s => s.Picked?.ToString() ?? "")),
+            new StringDataFrameColumn("stop", rows.Select(s => s.Stop is { } stop ? $"{stop.Code()} {stop}" : "")));
+    }
+
+    /// <summary>Finished synthetic sequences; with <paramref name="dataset"/>, the source user's real items get a *.</summary>
+    public static DataFrame Sequences(IEnumerable<SyntheticSequence> sequences, Dataset? dataset = null)
+    {
+        var rows = sequences.ToArray();
+        string Show(SyntheticSequence s)
+        {
+            if (dataset is null || !dataset.UserSequences.TryGetValue(s.SourceUser, out var real)) return Items(s.Items);
+            var own = real.ToHashSet();
+            return string.Join(' ', s.Items.Select(i => own.Contains(i) ? $"{i}*" : i.ToString()));
+        }
+        return new DataFrame(
+            new Int32DataFrameColumn("pseudo_user", rows.Select(s => s.PseudoUser)),
+            new Int32DataFrameColumn("source_user", rows.Select(s => s.SourceUser)),
+            new Int32DataFrameColumn("copy", rows.Select(s => s.Copy)),
+            new Int32DataFrameColumn("length", rows.Select(s => s.Length)),
+            new Int32DataFrameColumn("own", rows.Select(s => s.ItemsFromHistory)),
+            new Int32DataFrameColumn("new", rows.Select(s => s.ItemsNewToUser)),
+            new StringDataFrameColumn("stop", rows.Select(s => $"{s.StopReason.Code()} {s.StopReason}")),
+            new StringDataFrameColumn("items (* = the user's own)", rows.Select(Show)));
+    }
+
+    /// <summary>What generation rounds produced, one row per named round.</summary>
+    public static DataFrame RoundStatistics(params (string Name, RoundStatistics Statistics)[] rounds)
+    {
+        var s = rounds.Select(r => r.Statistics).ToArray();
+        var frame = new DataFrame(
+            new StringDataFrameColumn("run", rounds.Select(r => r.Name)),
+            new Int32DataFrameColumn("seed_rows", s.Select(x => x.SeedRows)),
+            new Int32DataFrameColumn("tried", s.Select(x => x.SequencesTried)),
+            new Int32DataFrameColumn("kept", s.Select(x => x.SequencesKept)),
+            new Int32DataFrameColumn("too_short", s.Select(x => x.DroppedShort)),
+            new Int32DataFrameColumn("duplicates", s.Select(x => x.DuplicatesRemoved)),
+            new DoubleDataFrameColumn("mean_length", s.Select(x => x.MeanLength)),
+            new DoubleDataFrameColumn("judge_pass_rate", s.Select(x => x.JudgePassRate)),
+            new DoubleDataFrameColumn("share_own_items", s.Select(x => x.ShareFromHistory)));
+        foreach (var reason in Enum.GetValues<StopReason>())
+            frame.Columns.Add(new Int32DataFrameColumn($"{reason.Code()}_kept", s.Select(x => x.StopReasonsKept.GetValueOrDefault(reason))));
+        frame.Columns.Add(new DoubleDataFrameColumn("seconds", s.Select(x => x.WallTime.TotalSeconds)));
+        return frame;
+    }
+
+    /// <summary>An RSIR loop, one row per round: test metrics, the training set's size and density, what generation added.</summary>
+    public static DataFrame Rounds(RsirLoopResult loop, string? name = null) => Rounds((name ?? "RSIR", loop));
+
+    /// <summary>Several loops, one row per (loop, round).</summary>
+    public static DataFrame Rounds(params (string Name, RsirLoopResult Result)[] loops)
+    {
+        var rows = loops.SelectMany(l => l.Result.Rounds.Select(r => (l.Name, Round: r))).ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("run", rows.Select(r => r.Name)),
+            new Int32DataFrameColumn("round", rows.Select(r => r.Round.Round)),
+            new DoubleDataFrameColumn("recall@10", rows.Select(r => r.Round.Recall(10))),
+            new DoubleDataFrameColumn("recall@20", rows.Select(r => r.Round.Recall(20))),
+            new DoubleDataFrameColumn("ndcg@10", rows.Select(r => r.Round.Ndcg(10))),
+            new DoubleDataFrameColumn("ndcg@20", rows.Select(r => r.Round.Ndcg(20))),
+            new Int32DataFrameColumn("train_rows", rows.Select(r => r.Round.TrainRows)),
+            new Int32DataFrameColumn("synthetic_rows", rows.Select(r => r.Round.SyntheticRows)),
+            new DoubleDataFrameColumn("density", rows.Select(r => r.Round.Density)),
+            new DoubleDataFrameColumn("mean_synthetic_length", rows.Select(r => r.Round.Generation?.MeanLength ?? double.NaN)),
+            new DoubleDataFrameColumn("judge_pass_rate", rows.Select(r => r.Round.Generation?.JudgePassRate ?? double.NaN)),
+            new Int32DataFrameColumn("epochs", rows.Select(r => r.Round.EpochsRun)),
+            new DoubleDataFrameColumn("seconds", rows.Select(r => r.Round.Seconds)));
+    }
+
+    /// <summary>"12 7 93".</summary>
+    public static string Items(IEnumerable<int> items) => string.Join(' ', items);
+
+    private static void AddMetricColumns(DataFrame frame, int[] cutoffs, EvaluationResult[] results, string prefix)
+    {
+        foreach (int k in cutoffs)
+        {
+            frame.Columns.Add(new DoubleDataFrameColumn($"{prefix}recall@{k}", results.Select(r => r.Protocol.Cutoffs.Contains(k) ? r.Recall(k) : double.NaN)));
+            frame.Columns.Add(new DoubleDataFrameColumn($"{prefix}ndcg@{k}", results.Select(r => r.Protocol.Cutoffs.Contains(k) ? r.Ndcg(k) : double.NaN)));
+        }
+    }
+}
