@@ -41,11 +41,15 @@ public sealed class NotebookRunner
 {
     private readonly TextWriter log;
     private readonly TimeSpan cellTimeout;
+    private readonly string? configuration;
 
-    public NotebookRunner(TextWriter log, TimeSpan cellTimeout)
+    /// <param name="configuration">When set, <c>#r</c> lines load from <c>bin/{configuration}/</c> instead of
+    /// <c>bin/Release/</c> (the notebooks as written reference the Release build).</param>
+    public NotebookRunner(TextWriter log, TimeSpan cellTimeout, string? configuration = null)
     {
         this.log = log;
         this.cellTimeout = cellTimeout;
+        this.configuration = configuration;
     }
 
     public async Task<NotebookRunResult> RunAsync(string path)
@@ -102,7 +106,7 @@ public sealed class NotebookRunner
             KernelCommandResult? result;
             using (kernel.KernelEvents.Subscribe(outputs.On))
             {
-                var submission = kernel.SubmitCodeAsync(cell.Contents);
+                var submission = kernel.SubmitCodeAsync(WithConfiguration(cell.Contents, configuration));
                 var finished = await Task.WhenAny(submission, Task.Delay(cellTimeout));
                 result = finished == submission ? await submission : null;
             }
@@ -126,6 +130,17 @@ public sealed class NotebookRunner
             }
         }
         return (runs, null);
+    }
+
+    /// <summary>Points the <c>#r</c> lines of a cell at <c>bin/{configuration}/</c> instead of <c>bin/Release/</c>.</summary>
+    internal static string WithConfiguration(string contents, string? configuration)
+    {
+        if (configuration is null) return contents;
+        var lines = contents.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+            if (lines[i].TrimStart().StartsWith("#r ", StringComparison.Ordinal))
+                lines[i] = lines[i].Replace("/bin/Release/", $"/bin/{configuration}/", StringComparison.Ordinal);
+        return string.Join('\n', lines);
     }
 
     internal static string FirstLine(string contents)
@@ -169,6 +184,8 @@ public sealed class NotebookRunner
                     if (d.ValueId is not null) displayed[d.ValueId] = display;
                     break;
                 case DisplayedValueUpdated u:
+                    // An update whose display this cell never produced. The kernel's display() helper (this version)
+                    // publishes its first value under another id than its updates; show the update as a new output.
                     var late = new DisplayElement(Data(u.FormattedValues));
                     if (late.Data.Count > 0) cell.Outputs.Add(late);
                     if (u.ValueId is not null) displayed[u.ValueId] = late;

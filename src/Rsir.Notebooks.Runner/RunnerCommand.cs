@@ -17,6 +17,8 @@ public static class RunnerCommand
           --out FILE            write the executed notebook to FILE instead, even if a cell failed (one notebook only)
           --profile NAME        set RSIR_PROFILE (quick | paper) for the notebooks; default: the environment's, else quick
           --cell-timeout SEC    fail a cell that runs longer than SEC seconds (default 1800)
+          --configuration NAME  load the workbench from bin/NAME/ instead of bin/Release/ in the notebooks' #r lines
+                                (tests run the notebooks on the build they were built with, e.g. Debug)
           --quiet               print only one line per notebook
           -h, --help            show this help
 
@@ -51,7 +53,7 @@ public static class RunnerCommand
             NotebookRunResult result;
             try
             {
-                result = await new NotebookRunner(log, options.CellTimeout).RunAsync(path);
+                result = await new NotebookRunner(log, options.CellTimeout, options.Configuration).RunAsync(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
             {
@@ -82,7 +84,7 @@ public static class RunnerCommand
 
 /// <summary>Parsed command-line options.</summary>
 public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOutputs, string? OutputFile,
-    string? Profile, TimeSpan CellTimeout, bool Quiet, bool ShowHelp)
+    string? Profile, TimeSpan CellTimeout, bool Quiet, bool ShowHelp, string? Configuration = null)
 {
     public static readonly string[] Profiles = ["quick", "paper"];
 
@@ -90,7 +92,7 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
     {
         var notebooks = new List<string>();
         bool write = false, quiet = false, help = false;
-        string? output = null, profile = null;
+        string? output = null, profile = null, configuration = null;
         var timeout = TimeSpan.FromMinutes(30);
         for (int i = 0; i < args.Count; i++)
         {
@@ -110,6 +112,11 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
                         throw new ArgumentException($"--cell-timeout must be a positive number of seconds; got '{text}'.");
                     timeout = TimeSpan.FromSeconds(seconds);
                     break;
+                case "--configuration":
+                    configuration = Value();
+                    if (configuration.Length == 0 || configuration.Any(c => !char.IsLetterOrDigit(c) && c is not ('-' or '_' or '.')))
+                        throw new ArgumentException($"--configuration must be a build configuration name such as Debug; got '{configuration}'.");
+                    break;
                 case "--quiet": quiet = true; break;
                 case "-h" or "--help" or "-?": help = true; break;
                 default:
@@ -118,7 +125,7 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
                     break;
             }
         }
-        if (help) return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, true);
+        if (help) return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, true, configuration);
         if (notebooks.Count == 0) throw new ArgumentException("Name at least one .ipynb notebook.");
         foreach (var n in notebooks)
         {
@@ -130,6 +137,8 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
             throw new ArgumentException("--out takes exactly one notebook.");
         if (output is not null && write)
             throw new ArgumentException("Use either --write-outputs or --out, not both.");
-        return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, false);
+        if (configuration is not null && (write || output is not null))
+            throw new ArgumentException("--configuration changes the notebooks' code as run; it cannot be combined with --write-outputs or --out.");
+        return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, false, configuration);
     }
 }
