@@ -5,5 +5,6 @@ var root = new RootCommand("RSIR workbench: train sequential recommenders, run r
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(LoopCommand.Create());
+root.Subcommands.Add(BaselineCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return CliRunner.Invoke(root, args);
