@@ -13,6 +13,7 @@ public static class CliApp
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SelfTestCommand.Create());
         return root;
     }
 

@@ -37,8 +37,8 @@ public static class TrainingRun
         DatasetCatalog.FromEnvironment().Load(options.Dataset,
             new DatasetLoadOptions(options.Backbone.MaxLength, options.LimitUsers, options.DataPath));
 
-    /// <param name="loadedOverride">A dataset prepared by the caller (e.g. with augmented rows) instead of loading one.</param>
-    /// <param name="extra">Anything the caller wants recorded in run.json (e.g. how the data was augmented).</param>
+    /// <summary>Trains to early stop and tests. <c>loadedOverride</c>: a dataset prepared by the caller (e.g. with augmented
+    /// rows) instead of loading one; <c>extra</c>: anything to record in run.json (e.g. how the data was augmented).</summary>
     public static TrainingRunResult Run(TrainingRunOptions options, string? resultsRoot = null, string? name = null,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default, LoadedDataset? loadedOverride = null,
         object? extra = null)
