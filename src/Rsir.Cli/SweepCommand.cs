@@ -26,6 +26,7 @@ internal static class SweepCommand
         {
             var run = common.Resolve(parse);
             var generation = new GenerationOptions { Seed = (ulong)run.Training.Seed };
+            generation = generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) };
             if (parse.GetValue(tau) is { } t) generation = generation with { Tau = t };
             if (parse.GetValue(p) is { } pv) generation = generation with { P = pv };
             if (parse.GetValue(m) is { } mv) generation = generation with { M = mv };

@@ -53,7 +53,26 @@ public static class ApproximateEntropy
     public const double Floor = 1e-10;
 
     /// <summary>Φ_w of one sequence; 0 when it has fewer than w items.</summary>
-    public static double Phi(IReadOnlyList<int> sequence, int w, double r)
+    public static double Phi(IReadOnlyList<int> sequence, int w, double r) =>
+        r < 1 ? PhiExact(sequence, w) : PhiPairwise(sequence, w, r);
+
+    /// <summary>Any r &lt; 1 on integer ids matches identical windows only: count each distinct window once, O(n·w).</summary>
+    internal static double PhiExact(IReadOnlyList<int> sequence, int w)
+    {
+        int windows = sequence.Count - w + 1;
+        if (windows <= 0) return 0;
+        var counts = new Dictionary<int[], int>(WindowComparer.Instance);
+        for (int i = 0; i < windows; i++)
+        {
+            var window = new int[w];
+            for (int t = 0; t < w; t++) window[t] = sequence[i + t];
+            counts[window] = counts.GetValueOrDefault(window) + 1;
+        }
+        // Each of the c windows equal to a distinct window has C_i = c / windows (never 0: the self-match counts).
+        return counts.Values.Sum(c => c * Math.Log((double)c / windows)) / windows;
+    }
+
+    internal static double PhiPairwise(IReadOnlyList<int> sequence, int w, double r)
     {
         int windows = sequence.Count - w + 1;
         if (windows <= 0) return 0;
@@ -115,4 +134,16 @@ public static class ApproximateEntropy
         RowSelection.SyntheticOnly => rows.Where(r => !r.Origin.IsReal),
         _ => throw new ArgumentOutOfRangeException(nameof(selection), $"Unknown row selection {selection}."),
     };
+
+    private sealed class WindowComparer : IEqualityComparer<int[]>
+    {
+        public static readonly WindowComparer Instance = new();
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(int[] window)
+        {
+            var hash = new HashCode();
+            foreach (int item in window) hash.Add(item);
+            return hash.ToHashCode();
+        }
+    }
 }

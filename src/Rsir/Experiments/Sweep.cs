@@ -109,7 +109,8 @@ public sealed class Sweep
         CheckSettings(root);
 
         var baseFolder = Path.Combine(root, "base");
-        Stage?.Invoke("base", "training the base model f_0 (shared by every point)");
+        bool baseSaved = File.Exists(Path.Combine(baseFolder, LoopFolder.RoundFolderName(0), "done"));
+        Stage?.Invoke("base", baseSaved ? "base model f_0 already trained" : "training the base model f_0 (shared by every point)");
         var baseLoop = Loop(options.Loop with { Rounds = 0 }, "base");
         var baseRound = baseLoop.Run(baseFolder, cancellation).Rounds[0];
 

@@ -71,6 +71,18 @@ public class ApproximateEntropyTests
     }
 
     [Fact]
+    public void Exact_matching_by_counting_windows_equals_comparing_every_pair()
+    {
+        var random = new Random(6);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            var sequence = Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(1, 6)).ToArray();
+            for (int w = 1; w <= 4; w++)
+                Assert.Equal(ApproximateEntropy.PhiPairwise(sequence, w, 0), ApproximateEntropy.PhiExact(sequence, w), 12);
+        }
+    }
+
+    [Fact]
     public void Settings_out_of_range_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ApproximateEntropy.Of(new[] { 1, 2, 3 }, new ApEnOptions { M = 0 }));
