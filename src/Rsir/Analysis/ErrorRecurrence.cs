@@ -123,7 +123,7 @@ public static class ErrorRecurrence
     public static RhoFit FitRho(IReadOnlyList<RecurrenceStep> steps, double e0, double eMax)
     {
         var basis = steps.Any(s => s.Judged) ? steps.Where(s => s.Judged).ToArray() : steps.ToArray();
-        string label = steps.Any(s => s.Judged) ? "judged transitions" : "all transitions (none judged)";
+        string label = steps.Any(s => s.Judged) ? "judged transition(s)" : "transition(s), none judged";
         double sxy = 0, sxx = 0;
         var points = basis.Select(s => (
             X: s.SyntheticShare * (1 - s.MissRate) * s.Error,
