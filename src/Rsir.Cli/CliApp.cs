@@ -13,6 +13,9 @@ public static class CliApp
         root.Subcommands.Add(LoopCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(SelfTestCommand.Create());
         return root;
     }
