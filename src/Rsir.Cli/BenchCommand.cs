@@ -18,10 +18,12 @@ internal static class BenchCommand
         var common = new CommonOptions();
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (after one warm-up epoch)", DefaultValueFactory = _ => 3 };
         var evaluations = new Option<int>("--evaluations") { Description = "Timed evaluation passes", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench", "Time training epochs and full evaluation passes on a dataset.");
+        var generation = new Option<bool>("--generation") { Description = "Also time one RSIR generation round over all users (m = 5, judge every step)" };
+        var command = new Command("bench", "Time training epochs and full evaluation passes (and a generation round) on a dataset.");
         common.AddTo(command);
         command.Options.Add(epochs);
         command.Options.Add(evaluations);
+        command.Options.Add(generation);
         command.SetAction(parse =>
         {
             var options = common.Resolve(parse);
@@ -61,6 +63,16 @@ internal static class BenchCommand
             }
             double perEpoch = Median(epochSeconds), perEval = Median(evalSeconds);
             console.WriteLine($"seconds_per_epoch {perEpoch:F2} (median of {epochSeconds.Count}), seconds_per_eval {perEval:F3} (median of {evalSeconds.Count})");
+            double? perGeneration = null;
+            Generation.RoundStatistics? round = null;
+            if (parse.GetValue(generation))
+            {
+                var clock = Stopwatch.StartNew();
+                var generated = new Generation.SyntheticSequenceGenerator(model, new Generation.GenerationOptions()).Generate(data, 1);
+                perGeneration = clock.Elapsed.TotalSeconds;
+                round = generated.Statistics;
+                console.WriteLine($"seconds_per_generation_round {perGeneration:F2}: {round.SeedRows:N0} seed rows × m = 5, {round.StepsJudged:N0} judged steps, {round.SequencesKept:N0} sequences kept (model after {epochSeconds.Count + 1} epochs)");
+            }
             CliRunner.Emit(parse.GetValue(common.Json), new
             {
                 command = "bench",
@@ -74,6 +86,8 @@ internal static class BenchCommand
                 seconds_per_eval = perEval,
                 epoch_seconds = epochSeconds,
                 eval_seconds = evalSeconds,
+                seconds_per_generation_round = perGeneration,
+                generation = round,
             });
             return 0;
         });

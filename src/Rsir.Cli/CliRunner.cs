@@ -28,7 +28,7 @@ internal static class CliRunner
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke();
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Classify(e) is int code)
         {

@@ -28,12 +28,14 @@ public sealed class ResultsFolder
         WorkingPath = finalPath + ".partial";
     }
 
-    /// <summary>Opens (or resumes) the working folder for a run named <paramref name="name"/> under <paramref name="root"/>.</summary>
+    /// <summary>Opens the working folder for a run named <paramref name="name"/> under <paramref name="root"/>; a leftover
+    /// NAME.partial is an unfinished attempt and is discarded.</summary>
     public static ResultsFolder Open(string root, string name)
     {
         var folder = new ResultsFolder(System.IO.Path.Combine(System.IO.Path.GetFullPath(root), name));
         if (Directory.Exists(folder.FinalPath))
             throw new IOException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
+        if (Directory.Exists(folder.WorkingPath)) Directory.Delete(folder.WorkingPath, recursive: true);
         Directory.CreateDirectory(folder.WorkingPath);
         return folder;
     }

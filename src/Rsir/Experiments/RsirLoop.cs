@@ -174,37 +174,25 @@ public sealed class RsirLoop
     private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,
         SequentialRecommender learner, SequentialRecommender? teacher)
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);   // an unfinished earlier attempt
-        var temp = folder + ".partial";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        AtomicFile.WriteVia(Path.Combine(temp, "model.bin"), t => learner.save(t));
-        if (teacher is not null) AtomicFile.WriteVia(Path.Combine(temp, "teacher.bin"), t => teacher.save(t));
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);   // a folder without "done": an unfinished attempt
+        var files = ResultsFolder.Open(Path.GetDirectoryName(folder)!, Path.GetFileName(folder));
+        AtomicFile.WriteVia(files.File("model.bin"), t => learner.save(t));
+        if (teacher is not null) AtomicFile.WriteVia(files.File("teacher.bin"), t => teacher.save(t));
         if (generated is not null)
         {
-            AtomicFile.WriteAllText(Path.Combine(temp, "synthetic.tsv"), w =>
+            AtomicFile.WriteAllText(files.File("synthetic.tsv"), w =>
             {
                 w.Write("pseudo_user\tsource_user\tgenerator\tstop_reason\titems\n");
                 foreach (var row in generated.Rows)
                     w.Write($"{row.User}\t{row.Origin.SourceUser}\t{row.Origin.Generator}\t{row.Origin.StopReason}\t{string.Join(' ', row.Items)}\n");
             });
-            AtomicFile.WriteAllText(Path.Combine(temp, "judge.json"), JsonSerializer.Serialize(generated.Judge, ResultsFolder.Json));
+            files.WriteJson("judge.json", generated.Judge);
         }
-        AtomicFile.WriteAllText(Path.Combine(temp, "round.json"), JsonSerializer.Serialize(round, ResultsFolder.Json));
-        AtomicFile.WriteAllText(Path.Combine(temp, "epochs.csv"), w =>
-        {
-            w.Write(string.Join(',', TrainingRun.EpochHeader) + "\n");
-            foreach (var e in result.Epochs)
-                w.Write(string.Join(',', TrainingRun.EpochRow(e).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
-        });
-        AtomicFile.WriteAllText(Path.Combine(temp, "test_ranks.csv"), w =>
-        {
-            w.Write("user,rank\n");
-            for (int i = 0; i < result.Test.Users.Count; i++)
-                w.Write($"{result.Test.Users[i]},{(result.Test.Ranks[i] == RankingMetrics.Miss ? -1 : result.Test.Ranks[i])}\n");
-        });
-        AtomicFile.WriteAllText(Path.Combine(temp, "done"), DateTimeOffset.UtcNow.ToString("O"));
-        Directory.Move(temp, folder);
+        files.WriteJson("round.json", round);
+        files.WriteCsv("epochs.csv", TrainingRun.EpochHeader, result.Epochs.Select(TrainingRun.EpochRow));
+        TrainingRun.WriteOutcome(files, result);
+        AtomicFile.WriteAllText(files.File("done"), DateTimeOffset.UtcNow.ToString("O"));
+        files.Complete();
     }
 
     private (Dataset, SequentialRecommender?, SequentialRecommender?) Resume(string folder, int round, Dataset data,

@@ -37,16 +37,20 @@ public static class TrainingRun
         DatasetCatalog.FromEnvironment().Load(options.Dataset,
             new DatasetLoadOptions(options.Backbone.MaxLength, options.LimitUsers, options.DataPath));
 
+    /// <summary>Trains to early stop and tests. <c>loadedOverride</c>: a dataset prepared by the caller (e.g. with augmented
+    /// rows) instead of loading one; <c>extra</c>: anything to record in run.json (e.g. how the data was augmented).</summary>
     public static TrainingRunResult Run(TrainingRunOptions options, string? resultsRoot = null, string? name = null,
-        Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default)
+        Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default, LoadedDataset? loadedOverride = null,
+        object? extra = null)
     {
         options.Validate();
         var device = ComputeDevice.Resolve(options.Device);
-        var loaded = LoadDataset(options);
+        var loaded = loadedOverride ?? LoadDataset(options);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
         var folder = resultsRoot is null ? null
             : ResultsFolder.Open(resultsRoot, name ?? ResultsFolder.DefaultName("train", loaded.Origin.Name, options.Backbone.Kind, options.Training.Seed));
-        folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run });
+        folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run, extra,
+            training_rows = loaded.Dataset.TrainRows.Count, synthetic_rows = loaded.Dataset.TrainRows.Count - loaded.Dataset.RealRowCount });
 
         Seeding.SeedTorch(options.Training.Seed);
         var model = Backbones.Create(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name);

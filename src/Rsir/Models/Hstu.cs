@@ -15,7 +15,7 @@ public sealed class Hstu : SequentialRecommender
 {
     private readonly Embedding items;
     private readonly Embedding? positions;
-    private readonly Dropout inputDropout;
+    private readonly FastDropout inputDropout;
     private readonly ModuleList<HstuBlock> blocks;
     private readonly LayerNorm outputNorm;
 
@@ -24,7 +24,7 @@ public sealed class Hstu : SequentialRecommender
     {
         items = Embedding(VocabularySize, Dim, padding_idx: 0);
         positions = Options.AbsolutePositions ? Embedding(MaxLength, Dim) : null;
-        inputDropout = Dropout(Options.Dropout);
+        inputDropout = new FastDropout(Options.Dropout);
         blocks = new ModuleList<HstuBlock>(Enumerable.Range(0, Options.Layers).Select(_ => new HstuBlock(Options)).ToArray());
         // The reference HSTU has no final norm; it L2-normalises outputs for a cosine-similarity loss. With the
         // shared dot-product item table, a final LayerNorm plays that role for this pre-norm stack.
@@ -64,7 +64,7 @@ internal sealed class HstuBlock : Module<Tensor, Tensor>
 {
     private readonly Linear projectUvqk, output;
     private readonly RelativePositionBias relativeBias;
-    private readonly Dropout dropout;
+    private readonly FastDropout dropout;
     private readonly int heads, dim, maxLength;
     private readonly double eps;
 
@@ -77,7 +77,7 @@ internal sealed class HstuBlock : Module<Tensor, Tensor>
         projectUvqk = Linear(dim, 4 * dim);
         output = Linear(dim, dim);
         relativeBias = new RelativePositionBias(o.Heads, o.RelativePositionBuckets, o.MaxLength);
-        dropout = Dropout(o.Dropout);
+        dropout = new FastDropout(o.Dropout);
         RegisterComponents();
     }
 

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Rsir.Experiments;
+using Spectre.Console;
+
+namespace Rsir.Cli;
+
+/// <summary><c>rsir theory --run FOLDER</c>: every term of the error recurrence measured on a loop folder, and the bound checked.</summary>
+internal static class TheoryCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<DirectoryInfo>("--run") { Description = "A loop folder with at least one finished RSIR round", Required = true };
+        var referenceSeed = new Option<long?>("--reference-seed") { Description = "Seed of the held-out reference judge (default: the loop's seed + 1)" };
+        var tau = new Option<double?>("--tau") { Description = "Rank threshold of the miss rate (default: the loop's tau, 20 without judge)" };
+        var excludeContext = new Option<bool>("--exclude-context") { Description = "Rank generated items among items not already in the context" };
+        var analyticMax = new Option<bool>("--analytic-emax") { Description = "E_max = error of a random ranking instead of a model trained on random data" };
+        var rho = new Option<double?>("--rho") { Description = "Use this rho instead of the least-squares fit" };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda | cuda:N (default: the loop's)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the results as the last line" };
+        var command = new Command("theory", "Measure E_k, E_max, lambda_k, the judge's miss rate and rho on a loop folder; check the error recurrence.");
+        foreach (var option in new Option[] { run, referenceSeed, tau, excludeContext, analyticMax, rho, device, json }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var console = CliRunner.Progress;
+            var options = new TheoryCheckOptions
+            {
+                ReferenceSeed = parse.GetValue(referenceSeed), Tau = parse.GetValue(tau), ExcludeContext = parse.GetValue(excludeContext),
+                TrainMaxErrorModel = !parse.GetValue(analyticMax), Rho = parse.GetValue(rho), Device = parse.GetValue(device),
+            };
+            var result = TheoryCheck.Run(parse.GetValue(run)!.FullName, options, text => console.MarkupLineInterpolated($"[blue]theory[/]: {text}"));
+            var t = result.Table;
+            var table = new Table().AddColumns("k", "E_k", "λ_k", "p̃_k", "E_k+1", "bound", "slack", "(1−p̃)ρ", "contracts", "within bound", "E*");
+            foreach (var r in t.Rows)
+                table.AddRow($"{r.Round}→{r.Round + 1}", $"{r.Error:F4}", $"{r.SyntheticShare:F3}", $"{r.MissRate:F3}", $"{r.NextError:F4}",
+                    $"{r.Bound:F4}", $"{r.Slack:+0.0000;-0.0000}", $"{r.ContractionFactor:F3}", r.Contracts ? "yes" : "no",
+                    r.WithinBound ? "yes" : "no", double.IsNaN(r.FixedPoint) ? "-" : $"{r.FixedPoint:F4}");
+            console.Write(table);
+            console.WriteLine($"E_0 = {t.InitialError:F4}; E_max = {t.MaxError:F4} ({result.MaxErrorSource}); ρ = {t.Rho.Value:F4} " +
+                $"(least squares {t.Rho.LeastSquares:F4} over {t.Rho.Steps} {t.Rho.Basis}{(t.Rho.Clamped ? ", clamped at 0" : "")}, residual rms {t.Rho.ResidualRms:F4}); " +
+                $"E = 1 − {options.ErrorMetric} on validation; λ by {options.ShareBy.ToString().ToLowerInvariant()}; p̃ = reference misses at τ {result.Tau} over all synthetic rows of D_k+1.");
+            console.WriteLine($"Saved in {result.Folder}.");
+            CliRunner.Emit(parse.GetValue(json), new
+            {
+                command = "theory",
+                run = parse.GetValue(run)!.FullName,
+                e0 = t.InitialError, emax = t.MaxError, emax_source = result.MaxErrorSource, tau = result.Tau,
+                rho = t.Rho.Value, rho_least_squares = t.Rho.LeastSquares, rho_clamped = t.Rho.Clamped, rho_steps = t.Rho.Steps,
+                reference_validation = result.ReferenceValidation,
+                rows = t.Rows.Select(r => new
+                {
+                    round = r.Round, e_k = r.Error, lambda_k = r.SyntheticShare, miss_rate_k = r.MissRate, e_next = r.NextError,
+                    bound = r.Bound, slack = r.Slack, contraction_factor = r.ContractionFactor, contracts = r.Contracts,
+                    within_bound = r.WithinBound, fixed_point = r.FixedPoint,
+                }),
+                miss_rates = result.MissRates.Select(m => new
+                {
+                    round = m.Round, added_steps = m.Added.Steps, added_misses = m.Added.Misses, added_rate = m.Added.Rate,
+                    all_steps = m.AllSynthetic.Steps, all_rate = m.AllSynthetic.Rate,
+                }),
+                results = result.Folder,
+            });
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Rsir.Data;
+using Rsir.Evaluation;
+
+namespace Rsir.Experiments;
+
+/// <summary>
+/// A results folder written by <see cref="RsirLoop"/>, read back: its options, its finished rounds (round-NN/ with a
+/// "done" marker, contiguous from round 0), each round's metrics, synthetic rows and per-user test ranks.
+/// </summary>
+public sealed class LoopFolder
+{
+    public string Path { get; }
+    public RsirLoopOptions Options { get; }
+    /// <summary>Finished rounds 0..K, in order.</summary>
+    public IReadOnlyList<int> Rounds { get; }
+
+    private LoopFolder(string path, RsirLoopOptions options, IReadOnlyList<int> rounds)
+    {
+        Path = path; Options = options; Rounds = rounds;
+    }
+
+    public static bool IsLoopFolder(string path) =>
+        File.Exists(System.IO.Path.Combine(path, "options.json")) && Directory.Exists(System.IO.Path.Combine(path, "round-00"));
+
+    public static LoopFolder Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"Loop results folder not found: {full}");
+        var optionsFile = System.IO.Path.Combine(full, "options.json");
+        if (!File.Exists(optionsFile))
+            throw new FileNotFoundException($"'{full}' is not an RSIR loop folder (it has no options.json).", optionsFile);
+        var options = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json)
+                      ?? throw new InvalidDataException($"{optionsFile} holds null.");
+        var rounds = new List<int>();
+        while (File.Exists(System.IO.Path.Combine(full, RoundFolderName(rounds.Count), "done"))) rounds.Add(rounds.Count);
+        if (rounds.Count == 0) throw new InvalidDataException($"'{full}' has no finished round (round-00/done is missing).");
+        return new LoopFolder(full, options, rounds);
+    }
+
+    public static string RoundFolderName(int round) => $"round-{round:D2}";
+    public string RoundFolder(int round) => System.IO.Path.Combine(Path, RoundFolderName(round));
+    public string ModelFile(int round) => System.IO.Path.Combine(RoundFolder(round), "model.bin");
+    public int LastRound => Rounds[^1];
+
+    public RoundResult ReadRound(int round) =>
+        JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(System.IO.Path.Combine(Finished(round), "round.json")), ResultsFolder.Json)!;
+
+    /// <summary>The synthetic rows round <paramref name="round"/> added (none for round 0).</summary>
+    public IReadOnlyList<TrainingRow> ReadSynthetic(int round)
+    {
+        var file = System.IO.Path.Combine(Finished(round), "synthetic.tsv");
+        return File.Exists(file) ? RsirLoop.ReadSynthetic(file, round) : Array.Empty<TrainingRow>();
+    }
+
+    /// <summary>Round <paramref name="round"/>'s test ranks; <paramref name="itemCount"/> only labels the protocol.</summary>
+    public EvaluationResult ReadTestRanks(int round, int itemCount = 0) =>
+        ReadRanks(System.IO.Path.Combine(Finished(round), "test_ranks.csv"),
+            new EvaluationProtocol("test", Options.Run.Evaluation.MaskHistory, itemCount, Options.Run.Evaluation.Cutoffs));
+
+    /// <summary>D_0 as the loop loaded it.</summary>
+    public LoadedDataset LoadInitialData() => TrainingRun.LoadDataset(Options.Run);
+
+    /// <summary>D_0, D_1, …, D_K: each round's training set, rebuilt from D_0 and the rounds' synthetic rows.</summary>
+    public IEnumerable<(int Round, Dataset Data)> TrainingSets(Dataset initial)
+    {
+        var data = initial;
+        foreach (int k in Rounds)
+        {
+            var synthetic = ReadSynthetic(k);
+            if (synthetic.Count > 0) data = data.WithTrainingRows(synthetic);
+            yield return (k, data);
+        }
+    }
+
+    private string Finished(int round)
+    {
+        if (!Rounds.Contains(round))
+            throw new ArgumentOutOfRangeException(nameof(round), $"Round {round} is not finished in '{Path}' (finished: 0..{LastRound}).");
+        return RoundFolder(round);
+    }
+
+    /// <summary>Per-user ranks from a test_ranks.csv ("user,rank", −1 = miss).</summary>
+    public static EvaluationResult ReadRanks(string file, EvaluationProtocol protocol)
+    {
+        if (!File.Exists(file)) throw new FileNotFoundException($"No per-user test ranks at {file}.", file);
+        var users = new List<int>();
+        var ranks = new List<int>();
+        int line = 1;
+        foreach (var text in File.ReadLines(file).Skip(1))
+        {
+            line++;
+            var f = text.Split(',');
+            if (f.Length != 2 || !int.TryParse(f[0], out int user) || !int.TryParse(f[1], out int rank))
+                throw new DataFormatException(file, line, text, "expected user,rank");
+            users.Add(user);
+            ranks.Add(rank < 0 ? RankingMetrics.Miss : rank);
+        }
+        return new EvaluationResult(protocol, users, ranks);
+    }
+
+    /// <summary>
+    /// The test ranks of a loop folder's round (default: its last) or of a training run's folder (test_ranks.csv).
+    /// </summary>
+    public static (EvaluationResult Ranks, string Label) ReadTestRanksOfRun(string folder, int? round = null)
+    {
+        var full = System.IO.Path.GetFullPath(folder);
+        if (IsLoopFolder(full))
+        {
+            var loop = Open(full);
+            int k = round ?? loop.LastRound;
+            return (loop.ReadTestRanks(k), $"{System.IO.Path.GetFileName(full)} round {k}");
+        }
+        if (round is not null)
+            throw new ArgumentException($"'{full}' is not a loop folder, so it has no rounds; leave the round out.");
+        var ranks = System.IO.Path.Combine(full, "test_ranks.csv");
+        if (!File.Exists(ranks))
+            throw new FileNotFoundException($"'{full}' is neither a loop folder nor a training run's folder (no test_ranks.csv).", ranks);
+        return (ReadRanks(ranks, new EvaluationProtocol("test", true, 0, new[] { 5, 10, 20 })), System.IO.Path.GetFileName(full));
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Analysis;
+using Rsir.Generation;
+using Rsir.Runtime;
+using Rsir.Training;
+
+namespace Rsir.Experiments;
+
+/// <summary>The generation setting a sensitivity sweep varies.</summary>
+public enum SweepParameter
+{
+    /// <summary>The judge's rank threshold τ (+∞ = no judge).</summary>
+    Tau,
+    /// <summary>Copies per seed row.</summary>
+    M,
+    /// <summary>Probability of the user's own pool.</summary>
+    P,
+}
+
+public sealed record SweepOptions
+{
+    /// <summary>Everything but the swept setting; <see cref="RsirLoopOptions.Rounds"/> RSIR rounds per point (≥ 1).</summary>
+    public RsirLoopOptions Loop { get; init; } = new() { Rounds = 1 };
+    public SweepParameter Parameter { get; init; } = SweepParameter.Tau;
+    public IReadOnlyList<double> Values { get; init; } = new double[] { 1, 3, 5, 10, 20, 50, 100 };
+
+    public SweepOptions Validate()
+    {
+        Loop.Validate();
+        if (Loop.Rounds < 1) throw new ArgumentOutOfRangeException(nameof(Loop), $"A sweep point runs at least one RSIR round; got Rounds = {Loop.Rounds}.");
+        if (!Enum.IsDefined(Parameter)) throw new ArgumentOutOfRangeException(nameof(Parameter), $"Unknown sweep parameter {Parameter}.");
+        if (Values.Count == 0) throw new ArgumentException("A sweep needs at least one value.", nameof(Values));
+        if (Values.Distinct().Count() != Values.Count) throw new ArgumentException($"Sweep values repeat: {string.Join(", ", Values)}.", nameof(Values));
+        foreach (var value in Values) PointOptions(value);
+        return this;
+    }
+
+    /// <summary>The loop options of the point <paramref name="value"/> (validated).</summary>
+    public RsirLoopOptions PointOptions(double value)
+    {
+        var generation = Parameter switch
+        {
+            SweepParameter.Tau => Loop.Generation with { Tau = value },
+            SweepParameter.P => Loop.Generation with { P = value },
+            SweepParameter.M when value == Math.Floor(value) && value is >= 1 and <= int.MaxValue =>
+                Loop.Generation with { M = (int)value, BatchSize = Math.Max(Loop.Generation.BatchSize, (int)value) },
+            SweepParameter.M => throw new ArgumentOutOfRangeException(nameof(Values), $"M must be a whole number ≥ 1; got {value}."),
+            _ => throw new ArgumentOutOfRangeException(nameof(Parameter)),
+        };
+        return (Loop with { Generation = generation }).Validate();
+    }
+
+    public static string Label(SweepParameter parameter, double value) =>
+        $"{parameter.ToString().ToLowerInvariant()}-{(double.IsPositiveInfinity(value) ? "inf" : value.ToString("R", CultureInfo.InvariantCulture))}";
+}
+
+/// <summary>One point of a sweep: the value, and the loop's rounds (round 0 is the shared base model).</summary>
+public sealed record SweepPoint(SweepParameter Parameter, double Value, IReadOnlyList<RoundResult> Rounds, bool Resumed = false)
+{
+    [JsonIgnore] public RoundResult Final => Rounds[^1];
+    [JsonIgnore] public string Label => SweepOptions.Label(Parameter, Value);
+}
+
+public sealed record SweepResult(SweepOptions Options, RoundResult Base, IReadOnlyList<SweepPoint> Points, string Folder)
+{
+    /// <summary>One row per point: the last round's test metrics, their change from the base model, and what generation added.</summary>
+    public DataFrame ToDataFrame()
+    {
+        var frame = new DataFrame(
+            new StringDataFrameColumn(Options.Parameter.ToString().ToLowerInvariant(), Points.Select(p =>
+                double.IsPositiveInfinity(p.Value) ? "inf" : p.Value.ToString("R", CultureInfo.InvariantCulture))));
+        foreach (var metric in new[] { "recall@10", "recall@20", "ndcg@10", "ndcg@20" })
+        {
+            frame.Columns.Add(new DoubleDataFrameColumn(metric, Points.Select(p => p.Final.Test.GetValueOrDefault(metric, double.NaN))));
+            frame.Columns.Add(new DoubleDataFrameColumn($"delta_{metric}", Points.Select(p =>
+                p.Final.Test.GetValueOrDefault(metric, double.NaN) - Base.Test.GetValueOrDefault(metric, double.NaN))));
+        }
+        frame.Columns.Add(new Int32DataFrameColumn("synthetic_rows", Points.Select(p => p.Final.SyntheticRows)));
+        frame.Columns.Add(new DoubleDataFrameColumn("mean_synthetic_length", Points.Select(p => p.Final.Generation?.MeanLength ?? double.NaN)));
+        frame.Columns.Add(new DoubleDataFrameColumn("judge_pass_rate", Points.Select(p => p.Final.Generation?.JudgePassRate ?? double.NaN)));
+        frame.Columns.Add(new DoubleDataFrameColumn("density", Points.Select(p => p.Final.Density)));
+        return frame;
+    }
+}
+
+/// <summary>
+/// A sensitivity sweep over one generation setting: the base model f_0 is trained once (folder base/), and every value
+/// is one RSIR loop (points/&lt;param&gt;-&lt;value&gt;/) that starts from a copy of that base round and runs the
+/// given rounds with the value set. A finished point writes points/&lt;param&gt;-&lt;value&gt;.json; a sweep started
+/// again in the same folder skips those points (and an unfinished point's loop resumes after its last finished
+/// round). Values can be added later; the other settings must stay as they were (sweep.json).
+/// </summary>
+public sealed class Sweep
+{
+    private readonly SweepOptions options;
+
+    public Sweep(SweepOptions options) => this.options = options.Validate();
+
+    public event Action<SweepPoint>? PointCompleted;
+    public event Action<string, string>? Stage;
+    public event Action<string, int, EpochReport>? EpochCompleted;
+
+    public SweepResult Run(string folder, CancellationToken cancellation = default)
+    {
+        var root = Path.GetFullPath(folder);
+        Directory.CreateDirectory(root);
+        CheckSettings(root);
+
+        var baseFolder = Path.Combine(root, "base");
+        bool baseSaved = File.Exists(Path.Combine(baseFolder, LoopFolder.RoundFolderName(0), "done"));
+        Stage?.Invoke("base", baseSaved ? "base model f_0 already trained" : "training the base model f_0 (shared by every point)");
+        var baseLoop = Loop(options.Loop with { Rounds = 0 }, "base");
+        var baseRound = baseLoop.Run(baseFolder, cancellation).Rounds[0];
+
+        var points = new List<SweepPoint>();
+        foreach (var value in options.Values)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var label = SweepOptions.Label(options.Parameter, value);
+            var resultFile = Path.Combine(root, "points", label + ".json");
+            if (File.Exists(resultFile))
+            {
+                var saved = JsonSerializer.Deserialize<SweepPoint>(File.ReadAllText(resultFile), ResultsFolder.Json)!;
+                points.Add(saved with { Resumed = true });
+                PointCompleted?.Invoke(points[^1]);
+                continue;
+            }
+
+            var pointFolder = Path.Combine(root, "points", label);
+            var baseCopy = Path.Combine(pointFolder, LoopFolder.RoundFolderName(0));
+            if (!File.Exists(Path.Combine(baseCopy, "done"))) CopyRound(Path.Combine(baseFolder, LoopFolder.RoundFolderName(0)), baseCopy);
+            Stage?.Invoke(label, $"{options.Loop.Rounds} RSIR round(s) with {label}");
+            var result = Loop(options.PointOptions(value), label).Run(pointFolder, cancellation);
+            var point = new SweepPoint(options.Parameter, value, result.Rounds.Select(r => r with { Resumed = false }).ToArray());
+            AtomicFile.WriteAllText(resultFile, JsonSerializer.Serialize(point, ResultsFolder.Json));
+            points.Add(point);
+            PointCompleted?.Invoke(point);
+        }
+
+        var sweep = new SweepResult(options, baseRound, points, root);
+        WriteTable(root, sweep);
+        return sweep;
+    }
+
+    private RsirLoop Loop(RsirLoopOptions loopOptions, string label)
+    {
+        var loop = new RsirLoop(loopOptions);
+        loop.Stage += (k, text) => Stage?.Invoke(label, $"round {k}: {text}");
+        loop.EpochCompleted += (k, report) => EpochCompleted?.Invoke(label, k, report);
+        return loop;
+    }
+
+    /// <summary>Everything but the values must match the sweep that started the folder.</summary>
+    private void CheckSettings(string root)
+    {
+        var file = Path.Combine(root, "sweep.json");
+        var json = JsonSerializer.Serialize(new { parameter = options.Parameter, loop = options.Loop }, ResultsFolder.Json);
+        if (!File.Exists(file)) { AtomicFile.WriteAllText(file, json); return; }
+        if (File.ReadAllText(file) != json)
+            throw new InvalidOperationException(
+                $"'{root}' holds a sweep with other settings ({file}); resume it with the same settings (values may differ) or choose another folder.");
+    }
+
+    private static void CopyRound(string source, string destination)
+    {
+        if (!File.Exists(Path.Combine(source, "done"))) throw new InvalidOperationException($"The base round at '{source}' is not finished.");
+        if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
+        var temp = destination + ".partial";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        foreach (var file in Directory.GetFiles(source))
+            File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+        Directory.Move(temp, destination);
+    }
+
+    private static void WriteTable(string root, SweepResult sweep)
+    {
+        var frame = sweep.ToDataFrame();
+        AtomicFile.WriteAllText(Path.Combine(root, "sweep.csv"), writer =>
+        {
+            writer.Write(string.Join(',', frame.Columns.Select(c => c.Name)) + "\n");
+            for (long i = 0; i < frame.Rows.Count; i++)
+                writer.Write(string.Join(',', frame.Columns.Select(c => Convert.ToString(c[i], CultureInfo.InvariantCulture))) + "\n");
+        });
+    }
+}

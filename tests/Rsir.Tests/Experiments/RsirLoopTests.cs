@@ -1,0 +1,87 @@
+using Rsir.Data;
+using Rsir.Experiments;
+using Rsir.Generation;
+using Rsir.Models;
+using Rsir.Training;
+
+namespace Rsir.Tests.Experiments;
+
+public class RsirLoopTests
+{
+    /// <summary>A small random dataset with some sequential structure (each user walks through a few item blocks).</summary>
+    internal static string WriteToyDataset(string folder, int users = 250, int items = 60, int seed = 11)
+    {
+        var random = new Random(seed);
+        var lines = Enumerable.Range(1, users).Select(u =>
+        {
+            int start = random.Next(1, items + 1), length = random.Next(5, 12);
+            var sequence = Enumerable.Range(0, length).Select(t => (start + t * random.Next(1, 3) - 1) % items + 1).Distinct();
+            return $"{u} {string.Join(' ', sequence)}";
+        });
+        var path = Path.Combine(folder, "toy.txt");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    internal static RsirLoopOptions ToyOptions(string dataPath, int rounds = 2, bool fineTune = false, double tau = 20) => new()
+    {
+        Run = new TrainingRunOptions
+        {
+            Dataset = dataPath, Device = "cpu",
+            Backbone = new BackboneOptions { Dim = 16, Heads = 2, FeedForward = 32, Layers = 1, MaxLength = 20 },
+            Training = new TrainingOptions { MaxEpochs = 3, Patience = 2, BatchSize = 64 },
+        },
+        Generation = new GenerationOptions { MaxLength = 20, Tau = tau },
+        Rounds = rounds,
+        FineTune = fineTune,
+    };
+
+    [Fact]
+    public void Rounds_add_synthetic_rows_and_the_same_seed_gives_the_same_numbers()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-loop-").FullName;
+        try
+        {
+            var options = ToyOptions(WriteToyDataset(folder));
+            var first = new RsirLoop(options).Run(Path.Combine(folder, "a"));
+            var second = new RsirLoop(options).Run(Path.Combine(folder, "b"));
+            Assert.Equal(3, first.Rounds.Count);
+            Assert.Equal(0, first.Rounds[0].SyntheticRows);
+            Assert.True(first.Rounds[1].SyntheticRows > 0);
+            Assert.True(first.Rounds[2].TrainRows > first.Rounds[1].TrainRows);   // seeds are all rows of D_k
+            Assert.All(first.Rounds.Skip(1), r => Assert.InRange(r.Generation!.JudgePassRate, 0, 1));
+            for (int k = 0; k < 3; k++)
+                Assert.Equal(first.Rounds[k].Test, second.Rounds[k].Test);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void An_interrupted_run_resumes_after_its_last_finished_round_with_identical_results()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-loop-").FullName;
+        try
+        {
+            var options = ToyOptions(WriteToyDataset(folder), fineTune: true);
+            var results = Path.Combine(folder, "run");
+            var uninterrupted = new RsirLoop(options).Run(Path.Combine(folder, "reference"));
+
+            var partial = new RsirLoop(options);
+            int finished = 0;
+            using var stop = new CancellationTokenSource();
+            partial.RoundCompleted += r => { if (++finished == 2) stop.Cancel(); };
+            Assert.ThrowsAny<OperationCanceledException>(() => partial.Run(results, stop.Token));
+            Assert.True(File.Exists(Path.Combine(results, "round-01", "done")));
+            Assert.False(Directory.Exists(Path.Combine(results, "round-02")));
+
+            var resumed = new RsirLoop(options).Run(results);
+            Assert.True(resumed.Rounds[0].Resumed && resumed.Rounds[1].Resumed && !resumed.Rounds[2].Resumed);
+            for (int k = 0; k < 3; k++)
+                Assert.Equal(uninterrupted.Rounds[k].Test, resumed.Rounds[k].Test);
+
+            var other = options with { Rounds = 3 };
+            Assert.Throws<InvalidOperationException>(() => new RsirLoop(other).Run(results));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}

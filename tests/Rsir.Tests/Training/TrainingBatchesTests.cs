@@ -1,0 +1,67 @@
+using Rsir.Data;
+using Rsir.Models;
+using Rsir.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Tests.Training;
+
+public class TrainingBatchesTests
+{
+    [Fact]
+    public void Group_boundaries_trade_padding_against_group_cost()
+    {
+        var lengths = new[] { 2, 2, 3, 3, 40 };
+        Assert.Single(TrainingBatches.GroupBoundaries(lengths, groupCost: 1000));
+        var split = TrainingBatches.GroupBoundaries(lengths, groupCost: 0);
+        Assert.Equal(new[] { (0, 2), (2, 4), (4, 5) }, split);
+        // Contiguous and covering every row once.
+        var mid = TrainingBatches.GroupBoundaries(lengths, groupCost: 50);
+        Assert.Equal(0, mid[0].From);
+        Assert.Equal(5, mid[^1].To);
+        for (int i = 1; i < mid.Count; i++) Assert.Equal(mid[i - 1].To, mid[i].From);
+        Assert.Equal(2, mid.Count);   // {2,2,3,3} and {40}: 4·3 + 40 + 2·50 = 152 < 5·40 + 50
+    }
+
+    [Fact]
+    public void Length_grouping_gives_the_same_loss_and_gradients_as_one_padded_batch()
+    {
+        torch.manual_seed(5);
+        var model = new SasRec(40, new BackboneOptions { Dim = 8, Heads = 2, FeedForward = 16, Layers = 2, MaxLength = 20 });
+        model.eval();   // no dropout: the loss is a deterministic function of the batch
+        var random = new Random(1);
+        var sequences = Enumerable.Range(0, 12).Select(i =>
+            Enumerable.Range(0, i == 0 ? 18 : random.Next(2, 6)).Select(_ => random.Next(1, 41)).ToArray()).ToArray();
+        var trainer = new Trainer(new TrainingOptions { Loss = LossKind.FullSoftmax });
+
+        (double Loss, float[] Gradient) Run(int groupCost)
+        {
+            using var scope = NewDisposeScope();
+            model.zero_grad();
+            var step = TrainingBatches.Step(sequences, 40, groupCost, CPU);
+            using var generator = new Generator(1);
+            var loss = trainer.StepLoss(model, step, new Random(1), generator);
+            loss.backward();
+            return (loss.item<float>(), model.parameters().SelectMany(p => p.grad!.data<float>().ToArray()).ToArray());
+        }
+
+        var oneGroup = Run(groupCost: 100000);
+        var manyGroups = Run(groupCost: 0);
+        Assert.Equal(oneGroup.Loss, manyGroups.Loss, 5);
+        for (int i = 0; i < oneGroup.Gradient.Length; i++)
+            Assert.Equal(oneGroup.Gradient[i], manyGroups.Gradient[i], 5);
+    }
+
+    [Fact]
+    public void Positions_cover_exactly_each_rows_real_inputs_and_next_items()
+    {
+        var sequences = new[] { new[] { 4, 5, 6 }, new[] { 7, 8 } };
+        var step = TrainingBatches.Step(sequences, 10, 1000, CPU);
+        Assert.Equal(3, step.Positions);                        // (4→5, 5→6) and (7→8)
+        var group = Assert.Single(step.Groups);
+        Assert.Equal(new long[] { 7, 0, 4, 5 }, group.Inputs.data<long>().ToArray());   // shortest first, post-padded
+        Assert.Equal(new long[] { 8, 5, 6 }, group.Targets.data<long>().ToArray());
+        Assert.Equal(new long[] { 0, 2, 3 }, group.PositionIndex.data<long>().ToArray());
+        Assert.Equal(new[] { new[] { 4, 5 }, new[] { 7 } }, step.Inputs);
+    }
+}
