@@ -7,9 +7,11 @@ using TorchSharp;
 
 namespace Rsir.Interactive;
 
-/// <summary>What a notebook runs with: the profile, the device, the machine and the commit. Shown by the first cell.</summary>
-public sealed record WorkbenchSession(WorkbenchProfile Profile, torch.Device Device, string DeviceDescription,
-    string Machine, string Commit, DateTimeOffset Started)
+/// <summary>What a notebook runs with: the profile, the device, the machine and the commit. Shown by the first cell.
+/// <c>DeviceName</c> is what was asked for (auto, cpu, cuda…), for options records such as TrainingRunOptions.Device;
+/// <c>Device</c> is what it resolved to.</summary>
+public sealed record WorkbenchSession(WorkbenchProfile Profile, string DeviceName, torch.Device Device,
+    string DeviceDescription, string Machine, string Commit, DateTimeOffset Started)
 {
     public override string ToString() =>
         $"RSIR Workbench — profile {Profile.Describe()}; device {DeviceDescription}; machine {Machine}; commit {Commit}; " +
@@ -42,7 +44,7 @@ public static class Workbench
         var chosenProfile = profile is null ? WorkbenchProfile.FromEnvironment() : WorkbenchProfile.Named(profile);
         string deviceName = device ?? NullIfEmpty(Environment.GetEnvironmentVariable(DeviceVariable)) ?? "auto";
         var resolved = ComputeDevice.Resolve(deviceName);
-        current = new WorkbenchSession(chosenProfile, resolved, ComputeDevice.Describe(resolved), DescribeMachine(),
+        current = new WorkbenchSession(chosenProfile, deviceName, resolved, ComputeDevice.Describe(resolved), DescribeMachine(),
             GitCommit(), DateTimeOffset.UtcNow);
         return current;
     }
