@@ -152,6 +152,7 @@ public static class Formatters
             ("profile", s.Profile.Describe() + (s.Profile.IsQuick ? " — set RSIR_PROFILE=paper for the paper's runs" : "")),
             ("device", s.DeviceDescription),
             ("machine", s.Machine),
+            ("OMP_WAIT_POLICY", s.OpenMpWaitPolicy),
             ("commit", s.Commit),
             ("started", s.Started.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
         };

@@ -11,11 +11,11 @@ namespace Rsir.Interactive;
 /// <c>DeviceName</c> is what was asked for (auto, cpu, cuda…), for options records such as TrainingRunOptions.Device;
 /// <c>Device</c> is what it resolved to.</summary>
 public sealed record WorkbenchSession(WorkbenchProfile Profile, string DeviceName, torch.Device Device,
-    string DeviceDescription, string Machine, string Commit, DateTimeOffset Started)
+    string DeviceDescription, string Machine, string OpenMpWaitPolicy, string Commit, DateTimeOffset Started)
 {
     public override string ToString() =>
-        $"RSIR Workbench — profile {Profile.Describe()}; device {DeviceDescription}; machine {Machine}; commit {Commit}; " +
-        $"started {Started:yyyy-MM-dd HH:mm} UTC";
+        $"RSIR Workbench — profile {Profile.Describe()}; device {DeviceDescription}; machine {Machine}; " +
+        $"OMP_WAIT_POLICY {OpenMpWaitPolicy}; commit {Commit}; started {Started:yyyy-MM-dd HH:mm} UTC";
 }
 
 /// <summary>
@@ -43,9 +43,10 @@ public static class Workbench
         Formatters.Register();
         var chosenProfile = profile is null ? WorkbenchProfile.FromEnvironment() : WorkbenchProfile.Named(profile);
         string deviceName = device ?? NullIfEmpty(Environment.GetEnvironmentVariable(DeviceVariable)) ?? "auto";
+        string waitPolicy = Interactive.OpenMpWaitPolicy.PreferPassive();   // before libtorch (and its OpenMP) loads
         var resolved = ComputeDevice.Resolve(deviceName);
         current = new WorkbenchSession(chosenProfile, deviceName, resolved, ComputeDevice.Describe(resolved), DescribeMachine(),
-            GitCommit(), DateTimeOffset.UtcNow);
+            waitPolicy, GitCommit(), DateTimeOffset.UtcNow);
         return current;
     }
 
