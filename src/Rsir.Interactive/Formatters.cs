@@ -99,7 +99,7 @@ public static class Formatters
                 var value = column[r];
                 bool numeric = value is double or float or int or long or decimal;
                 html.Append(numeric ? "<td style=\"text-align: right\">" : "<td>")
-                    .Append(WebUtility.HtmlEncode(Cell(value))).Append("</td>");
+                    .Append(WebUtility.HtmlEncode(Cell(value, column.Name))).Append("</td>");
             }
             html.Append("</tr>");
         }
@@ -114,7 +114,7 @@ public static class Formatters
         long rows = Math.Min(frame.Rows.Count, MaxRows);
         var cells = new List<string[]> { frame.Columns.Select(c => c.Name).ToArray() };
         for (long r = 0; r < rows; r++)
-            cells.Add(frame.Columns.Select(c => Cell(c[r])).ToArray());
+            cells.Add(frame.Columns.Select(c => Cell(c[r], c.Name)).ToArray());
         var widths = Enumerable.Range(0, frame.Columns.Count).Select(i => cells.Max(row => row[i].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in cells)
@@ -122,6 +122,14 @@ public static class Formatters
         if (frame.Rows.Count > rows) text.AppendLine($"… {frame.Rows.Count - rows:N0} more rows");
         return text.ToString();
     }
+
+    /// <summary>Like <see cref="Cell(object?)"/>, but ids (columns named item, user, *_user or *_id) print as they are,
+    /// without thousands separators.</summary>
+    public static string Cell(object? value, string column) =>
+        value is int or long && IsIdColumn(column) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" : Cell(value);
+
+    private static bool IsIdColumn(string column) =>
+        column is "item" or "user" || column.EndsWith("_user", StringComparison.Ordinal) || column.EndsWith("_id", StringComparison.Ordinal);
 
     /// <summary>Numbers as a reader wants them: counts with separators, rates with four decimals, ∞ for infinity.</summary>
     public static string Cell(object? value) => value switch
