@@ -32,10 +32,16 @@ public sealed class ResultsFolder
     public static ResultsFolder Open(string root, string name)
     {
         var folder = new ResultsFolder(System.IO.Path.Combine(System.IO.Path.GetFullPath(root), name));
-        if (Directory.Exists(folder.FinalPath))
-            throw new IOException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
-        Directory.CreateDirectory(folder.WorkingPath);
+        if (Directory.Exists(folder.FinalPath) || System.IO.File.Exists(folder.FinalPath))
+            throw new OutputLocationException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
+        OutputLocation.CreateFolder(folder.WorkingPath, "results folder");
         return folder;
+    }
+
+    /// <summary>Removes the working folder of a run that failed before it had anything worth keeping.</summary>
+    public void Abandon()
+    {
+        if (Directory.Exists(WorkingPath)) Directory.Delete(WorkingPath, recursive: true);
     }
 
     public static string DefaultName(string command, string dataset, string backbone, long seed) =>
