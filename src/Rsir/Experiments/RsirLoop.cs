@@ -154,7 +154,7 @@ public sealed class RsirLoop
 
     private void PrepareFolder(string root, DatasetOrigin origin, torch.Device device)
     {
-        Directory.CreateDirectory(root);
+        OutputLocation.CreateFolder(root, "results folder");
         var optionsFile = Path.Combine(root, "options.json");
         var json = JsonSerializer.Serialize(options, ResultsFolder.Json);
         if (File.Exists(optionsFile))
@@ -165,9 +165,10 @@ public sealed class RsirLoop
         }
         else
         {
-            AtomicFile.WriteAllText(optionsFile, json);
+            // options.json last: its presence means the folder is set up (a run killed before it starts afresh).
             AtomicFile.WriteAllText(Path.Combine(root, "run.json"), JsonSerializer.Serialize(
                 new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
+            AtomicFile.WriteAllText(optionsFile, json);
         }
     }
 
