@@ -101,6 +101,7 @@ public sealed class RsirLoop
                     generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, k);
                     judgeMeanRank = generated.Judge.MeanRank;
                     data = generated.AppendTo(data);
+                    LeakageCheck.Verify(data);   // real rows still s[:-2] after D_k ∪ synthetic
                 }
 
                 if (options.Teacher is not null && k < options.Rounds)
@@ -213,6 +214,7 @@ public sealed class RsirLoop
     {
         var synthetic = Path.Combine(folder, "synthetic.tsv");
         if (File.Exists(synthetic)) data = data.WithTrainingRows(ReadSynthetic(synthetic, round));
+        LeakageCheck.Verify(data);
         bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
         if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
         learner?.Dispose();
