@@ -21,12 +21,12 @@ public class InterruptionTests(ITestOutputHelper output)
         string folder = CliHarness.NewTempFolder("rsir-kill-");
         try
         {
-            string data = RsirLoopTests.WriteToyDataset(folder, users: 100, items: 30, seed: 5);
+            string data = RsirLoopTests.WriteToyDataset(folder, users: 80, items: 30, seed: 5);
             string config = Path.Combine(folder, "loop.json");
             File.WriteAllText(config, """
                 { "Device": "cpu",
                   "Backbone": { "Dim": 16, "Heads": 2, "FeedForward": 32, "Layers": 1, "MaxLength": 12 },
-                  "Training": { "MaxEpochs": 2, "Patience": 2, "BatchSize": 16, "Negatives": 16 } }
+                  "Training": { "MaxEpochs": 2, "Patience": 2, "BatchSize": 24, "Negatives": 16 } }
                 """);
             string[] Command(string name) => new[] { "loop", "--dataset", data, "--config", config, "--rounds", $"{Rounds}",
                 "--m", "1", "--seeds", "RealOnly", "--seed", "7", "--out", Path.Combine(folder, "results"), "--name", name, "--json" };
@@ -36,17 +36,20 @@ public class InterruptionTests(ITestOutputHelper output)
             Assert.True(reference.ExitCode == 0, $"reference run failed:\n{reference.Stderr}");
 
             // 1. Mid-epoch: round 0 has reported epoch 1 of 2.
-            var killed = LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("epoch    1"));
+            LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("epoch    1"));
             var done = AssertOnlyCompleteRounds(run, "mid-epoch");
             Assert.DoesNotContain(2, done);
 
             // 2. Mid-generation: round 2 has started generating.
-            killed = LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("round 2: generating"));
+            LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("round 2: generating"));
             done = AssertOnlyCompleteRounds(run, "mid-generation");
             Assert.Equal(new[] { 0, 1 }, done);
 
-            // 3. Mid-write: round 3's working folder has appeared (model, synthetic rows, metrics being written).
-            killed = LoopProcess.RunUntil(Command("run"), folder, folderAppears: Path.Combine(run, "round-03.partial"));
+            // 3. Mid-write: round 3's working folder has appeared (model, synthetic rows, metrics being written). The
+            // window is milliseconds long: an inotify watcher and polling both watch for it, and should both be late the
+            // kill falls just after the round's rename (still before the run ends), which the test reports.
+            LoopProcess.RunUntil(Command("run"), folder,
+                folderAppears: new[] { Path.Combine(run, "round-03.partial"), Path.Combine(run, "round-03") });
             bool wasMidWrite = Directory.Exists(Path.Combine(run, "round-03.partial"));
             output.WriteLine($"mid-write kill left round-03.partial behind: {wasMidWrite} " +
                              $"({string.Join(", ", CliHarness.Listing(Path.Combine(run, "round-03.partial")))})");
@@ -107,15 +110,16 @@ sealed record LoopProcess(int ExitCode, string Stdout, string Stderr, bool Kille
 
     public static LoopProcess Run(string[] args, string workingDirectory) => Start(args, workingDirectory, null, null);
 
-    /// <summary>Kills the process tree as soon as a stderr line matches or a folder appears; fails if it ends first.</summary>
-    public static LoopProcess RunUntil(string[] args, string workingDirectory, Func<string, bool>? stderrLine = null, string? folderAppears = null)
+    /// <summary>Kills the process tree as soon as a stderr line matches or one of the folders appears (their parent
+    /// must exist); fails if the process ends first.</summary>
+    public static LoopProcess RunUntil(string[] args, string workingDirectory, Func<string, bool>? stderrLine = null, string[]? folderAppears = null)
     {
         var result = Start(args, workingDirectory, stderrLine, folderAppears);
         Assert.True(result.Killed, $"the kill condition was never seen; the run ended with {result.ExitCode}:\n{result.Stderr}");
         return result;
     }
 
-    static LoopProcess Start(string[] args, string workingDirectory, Func<string, bool>? stderrLine, string? folderAppears)
+    static LoopProcess Start(string[] args, string workingDirectory, Func<string, bool>? stderrLine, string[]? folderAppears)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, UseShellExecute = false,
             RedirectStandardOutput = true, RedirectStandardError = true };
@@ -137,13 +141,20 @@ sealed record LoopProcess(int ExitCode, string Stdout, string Stderr, bool Kille
             lock (stderr) stderr.AppendLine(e.Data);
             if (stderrLine?.Invoke(e.Data) == true) Kill();
         };
+        using var watcher = folderAppears is null ? null : new FileSystemWatcher(Path.GetDirectoryName(folderAppears[0])!);
+        if (watcher is not null)
+        {
+            watcher.Created += (_, e) => { if (folderAppears!.Contains(e.FullPath)) Kill(); };
+            watcher.Renamed += (_, e) => { if (folderAppears!.Contains(e.FullPath)) Kill(); };
+            watcher.EnableRaisingEvents = true;
+        }
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var clock = Stopwatch.StartNew();
         while (!process.WaitForExit(folderAppears is null ? 200 : 1))
         {
-            if (folderAppears is not null && Directory.Exists(folderAppears)) Kill();
+            if (folderAppears is not null && folderAppears.Any(Directory.Exists)) Kill();
             if (clock.Elapsed > Limit) { Kill(); throw new TimeoutException($"rsir {string.Join(' ', args)} ran over {Limit}:\n{stderr}"); }
         }
         process.WaitForExit();   // drain the output
