@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Rsir.Data;
 using Rsir.Experiments;
+using Rsir.Runtime;
 using Rsir.Training;
 using Spectre.Console;
 
@@ -13,12 +14,24 @@ internal static class CliRunner
     public const int BadInput = 2;
     public const int Failure = 1;
 
-    /// <summary>Progress and tables go to stderr so that stdout's last line can be the --json object.</summary>
-    public static readonly IAnsiConsole Progress = CreateProgressConsole();
+    private static (TextWriter Writer, IAnsiConsole Console)? progress;
 
-    private static IAnsiConsole CreateProgressConsole()
+    /// <summary>Progress and tables go to stderr so that stdout's last line can be the --json object. Follows
+    /// <see cref="Console.Error"/>, so a caller that redirects it (tests running <see cref="CliApp.Run"/>) gets the output.</summary>
+    public static IAnsiConsole Progress
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        get
+        {
+            var writer = Console.Error;
+            if (progress is not { } current || !ReferenceEquals(current.Writer, writer))
+                progress = current = (writer, CreateProgressConsole(writer));
+            return current.Console;
+        }
+    }
+
+    private static IAnsiConsole CreateProgressConsole(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
         if (Console.IsErrorRedirected) console.Profile.Width = 160;   // logs and CI: do not wrap tables at 80 columns
         return console;
     }
@@ -26,24 +39,36 @@ internal static class CliRunner
     public static int Invoke(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Unknown flags, unparsable values, missing arguments: bad input (2), reported like every other error,
+            // not System.CommandLine's default (help on stdout, exit code 1).
+            string message = string.Join(" ", parse.Errors.Select(e => e.Message)) + " (see --help)";
+            return Report(args, message, BadInput);
+        }
         try
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Classify(e) is int code)
         {
-            Console.Error.WriteLine($"error: {Unwrap(e).Message}");
-            if (args.Contains("--json"))
-                Console.WriteLine(JsonSerializer.Serialize(new { error = Unwrap(e).Message, exit_code = code }));
-            return code;
+            return Report(args, Unwrap(e).Message, code);
         }
+    }
+
+    private static int Report(string[] args, string message, int code)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        if (args.Contains("--json"))
+            Console.WriteLine(JsonSerializer.Serialize(new { error = message, exit_code = code }));
+        return code;
     }
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
     private static int? Classify(Exception e) => Unwrap(e) switch
     {
-        DataFormatException or DatasetChecksumException or FileNotFoundException or DirectoryNotFoundException
+        OutputLocationException or DataFormatException or DatasetChecksumException or FileNotFoundException or DirectoryNotFoundException
             or InvalidDataException or ArgumentException or JsonException or UnauthorizedAccessException => BadInput,
         TrainingDivergedException or IOException or InvalidOperationException => Failure,
         _ => null,

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Rsir.Experiments;
 using Rsir.Training;
 
@@ -28,31 +26,9 @@ internal sealed class CommonOptions
             command.Options.Add(option);
     }
 
-    public static readonly JsonSerializerOptions ConfigJson = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public TrainingRunOptions Resolve(ParseResult parse)
     {
-        var options = new TrainingRunOptions();
-        if (parse.GetValue(Config) is { } config)
-        {
-            if (!config.Exists) throw new FileNotFoundException($"Config file not found: {config.FullName}", config.FullName);
-            try
-            {
-                options = JsonSerializer.Deserialize<TrainingRunOptions>(File.ReadAllText(config.FullName), ConfigJson)
-                          ?? throw new JsonException("the file holds null");
-            }
-            catch (JsonException e)
-            {
-                throw new JsonException($"{config.FullName}: {e.Message}", e);
-            }
-        }
+        var options = parse.GetValue(Config) is { } config ? TrainingRunOptions.FromJsonFile(config.FullName) : new TrainingRunOptions();
         var dataset = parse.GetResult(Dataset) is { Implicit: false } || parse.GetValue(Config) is null ? parse.GetValue(Dataset)! : options.Dataset;
         options = options with
         {

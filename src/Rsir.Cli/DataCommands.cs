@@ -25,13 +25,29 @@ internal static class DataCommands
         {
             var loaded = DatasetCatalog.FromEnvironment().Load(parse.GetValue(dataset)!, new DatasetLoadOptions(Path: parse.GetValue(path)));
             var s = DatasetStatistics.Compute(loaded);
+            var evaluated = LeakageCheck.Verify(loaded.Dataset);
             var console = CliRunner.Progress;
-            var table = new Table().AddColumns("dataset", "users", "items", "interactions", "density", "mean len", "min", "max", "≤50", "test target in history");
+            var table = new Table().AddColumns("dataset", "users", "items", "interactions", "density", "mean len", "min", "max", "≤50",
+                "test target in history", "validation target in history");
             table.AddRow(s.Name, $"{s.Users:N0}", $"{s.Items:N0}", $"{s.Interactions:N0}", $"{s.Density:P3}", $"{s.MeanLength:F2}",
-                $"{s.MinLength}", $"{s.MaxLength}", $"{s.ShareWithinLengthLimit:P1}", $"{s.TestTargetInHistory:N0}");
+                $"{s.MinLength}", $"{s.MaxLength}", $"{s.ShareWithinLengthLimit:P1}", $"{s.TestTargetInHistory:N0}", $"{s.ValidationTargetInHistory:N0}");
             console.Write(table);
+            console.WriteLine($"repeat consumption: {s.TestTargetInHistory:N0} of {s.Users:N0} users' test targets and " +
+                $"{s.ValidationTargetInHistory:N0} validation targets occur earlier in their sequence; within the evaluated " +
+                $"history (last {loaded.Dataset.Summary.MaxLength} items, {evaluated.Users:N0} users kept): {evaluated.TestTargetsInHistory:N0} test, " +
+                $"{evaluated.ValidationTargetsInHistory:N0} validation. A history-masking evaluator can never rank these first.");
             console.WriteLine($"source: {loaded.Origin.Path} (md5 {loaded.Origin.Md5}); split: {loaded.Dataset.Summary}");
-            CliRunner.Emit(parse.GetValue(json), new { command = "data stats", statistics = s, source = loaded.Origin, split = loaded.Dataset.Summary });
+            CliRunner.Emit(parse.GetValue(json), new
+            {
+                command = "data stats", statistics = s, source = loaded.Origin, split = loaded.Dataset.Summary,
+                repeat_consumption = new
+                {
+                    test_target_in_history = s.TestTargetInHistory,
+                    validation_target_in_history = s.ValidationTargetInHistory,
+                    evaluated_test_target_in_history = evaluated.TestTargetsInHistory,
+                    evaluated_validation_target_in_history = evaluated.ValidationTargetsInHistory,
+                },
+            });
             return 0;
         });
         return command;

@@ -30,7 +30,9 @@ internal static class LoopCommand
         {
             var run = common.Resolve(parse);
             if (parse.GetValue(student) is { } s) run = run with { Backbone = Backbones.Preset(s) with { MaxLength = run.Backbone.MaxLength } };
+            // Synthetic sequences can be no longer than the backbone reads: default to min(50, the backbone's MaxLength).
             var generation = new GenerationOptions { Seed = (ulong)run.Training.Seed };
+            generation = generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) };
             if (parse.GetValue(tau) is { } t) generation = generation with { Tau = t };
             if (parse.GetValue(p) is { } pv) generation = generation with { P = pv };
             if (parse.GetValue(m) is { } mv) generation = generation with { M = mv };

@@ -108,6 +108,8 @@ public static class LeaveOneOut
         if (kept.Count == 0)
             throw new InvalidDataException($"Dataset '{name}': no user has at least {MinimumLength} items, nothing to train on.");
         var summary = new SplitSummary(sequences.Count, kept.Count, tooShort, truncated, maxLength);
-        return new Dataset(name, itemCount, kept.Count, train, validation, test, kept, summary);
+        var dataset = new Dataset(name, itemCount, kept.Count, train, validation, test, kept, summary);
+        LeakageCheck.Verify(dataset);
+        return dataset;
     }
 }

@@ -41,6 +41,7 @@ public sealed class Evaluator
         var device = model.ItemTable.device;
         var ordered = rows.Select((row, index) => (row, index)).OrderBy(p => Math.Min(p.row.History.Length, model.MaxLength)).ToArray();
         var ranks = new int[rows.Count];
+        int nonFinite = 0;
         bool wasTraining = model.training;
         model.eval();
         using (no_grad())
@@ -49,16 +50,16 @@ public sealed class Evaluator
             {
                 using var scope = NewDisposeScope();
                 var batch = ordered.AsSpan(start, Math.Min(options.BatchSize, ordered.Length - start)).ToArray();
-                var batchRanks = RankBatch(model, batch.Select(p => p.row).ToArray(), device);
+                var batchRanks = RankBatch(model, batch.Select(p => p.row).ToArray(), device, ref nonFinite);
                 for (int i = 0; i < batch.Length; i++) ranks[batch[i].index] = batchRanks[i];
             }
         }
         model.train(wasTraining);
         var protocol = new EvaluationProtocol(split, options.MaskHistory, model.ItemCount, options.Cutoffs);
-        return new EvaluationResult(protocol, rows.Select(r => r.User).ToArray(), ranks);
+        return new EvaluationResult(protocol, rows.Select(r => r.User).ToArray(), ranks, nonFinite);
     }
 
-    private int[] RankBatch(SequentialRecommender model, EvaluationRow[] rows, Device device)
+    private int[] RankBatch(SequentialRecommender model, EvaluationRow[] rows, Device device, ref int nonFinite)
     {
         int b = rows.Length;
         foreach (var row in rows)
@@ -102,12 +103,18 @@ public sealed class Evaluator
             var column = where(inChunk, excludedIds - lo, size);
             var padded = nn.functional.pad(scores, new long[] { 0, 1 });
             padded.scatter_(1, column, full(column.shape, float.NegativeInfinity, dtype: padded.dtype, device: padded.device));
-            atLeastAsHigh.add_((padded.narrow(1, 0, size) >= targetScores).sum(1));
+            // "Not strictly lower" rather than ">=": a NaN candidate counts against the target, as a tie does.
+            atLeastAsHigh.add_((padded.narrow(1, 0, size) < targetScores).logical_not().sum(1));
         }
+        // A target without a finite score is a miss, flagged as -1 so that it travels in the same host transfer.
+        atLeastAsHigh.masked_fill_(targetScores.squeeze(1).isfinite().logical_not(), -1);
         var counts = atLeastAsHigh.cpu().data<long>().ToArray();
         var ranks = new int[b];
         for (int i = 0; i < b; i++)
-            ranks[i] = masked[i] ? RankingMetrics.Miss : (int)Math.Min(int.MaxValue - 1, 1 + counts[i]);
+        {
+            if (counts[i] < 0) nonFinite++;
+            ranks[i] = masked[i] || counts[i] < 0 ? RankingMetrics.Miss : (int)Math.Min(int.MaxValue - 1, 1 + counts[i]);
+        }
         return ranks;
     }
 }

@@ -18,18 +18,20 @@ public static class RankingMetrics
     public static double MeanNdcg(IReadOnlyList<int> ranks, int k) => ranks.Count == 0 ? 0 : ranks.Average(r => Ndcg(r, k));
 
     /// <summary>
-    /// The reference definition of a rank, for one score vector: 1 + the number of other candidate items that score
-    /// at least as high as the target. Ties count against the target, so a model that scores everything alike ranks
-    /// every target last among its ties instead of first. Masked ids (padding, and the history when masking is on) are
-    /// not candidates; a masked target is a miss.
+    /// The reference definition of a rank, for one score vector: 1 + the number of other candidate items that do not
+    /// score strictly lower than the target. Ties count against the target, so a model that scores everything alike
+    /// ranks every target last among its ties instead of first; a NaN candidate counts against it too. Masked ids
+    /// (padding, and the history when masking is on) are not candidates; a masked target is a miss, and so is a target
+    /// whose score is not finite (a diverged model must not look perfect because NaN compares false).
     /// </summary>
     public static int Rank(ReadOnlySpan<float> scores, int target, ISet<int> masked)
     {
         if (masked.Contains(target)) return Miss;
         float t = scores[target];
+        if (!float.IsFinite(t)) return Miss;
         int rank = 1;
         for (int i = 0; i < scores.Length; i++)
-            if (i != target && !masked.Contains(i) && scores[i] >= t) rank++;
+            if (i != target && !masked.Contains(i) && !(scores[i] < t)) rank++;
         return rank;
     }
 }
@@ -49,11 +51,13 @@ public sealed class EvaluationResult
     public EvaluationProtocol Protocol { get; }
     public IReadOnlyList<int> Users { get; }
     public IReadOnlyList<int> Ranks { get; }
+    /// <summary>Users whose target score was NaN or ±∞ (their rank is a miss): a sign of a diverged model.</summary>
+    public int NonFiniteScores { get; }
 
-    public EvaluationResult(EvaluationProtocol protocol, IReadOnlyList<int> users, IReadOnlyList<int> ranks)
+    public EvaluationResult(EvaluationProtocol protocol, IReadOnlyList<int> users, IReadOnlyList<int> ranks, int nonFiniteScores = 0)
     {
         if (users.Count != ranks.Count) throw new ArgumentException("users and ranks differ in length");
-        Protocol = protocol; Users = users; Ranks = ranks;
+        Protocol = protocol; Users = users; Ranks = ranks; NonFiniteScores = nonFiniteScores;
     }
 
     public double Recall(int k) => RankingMetrics.MeanRecall(Ranks, k);

@@ -33,11 +33,24 @@ public sealed class ResultsFolder
     public static ResultsFolder Open(string root, string name)
     {
         var folder = new ResultsFolder(System.IO.Path.Combine(System.IO.Path.GetFullPath(root), name));
-        if (Directory.Exists(folder.FinalPath))
-            throw new IOException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
-        if (Directory.Exists(folder.WorkingPath)) Directory.Delete(folder.WorkingPath, recursive: true);
-        Directory.CreateDirectory(folder.WorkingPath);
+        if (Directory.Exists(folder.FinalPath) || System.IO.File.Exists(folder.FinalPath))
+            throw new OutputLocationException($"Results folder '{folder.FinalPath}' already exists; choose another --out or --name.");
+        folder.rootCreated = !Directory.Exists(System.IO.Path.GetDirectoryName(folder.FinalPath));
+        if (Directory.Exists(folder.WorkingPath)) Directory.Delete(folder.WorkingPath, recursive: true);   // an unfinished attempt
+        OutputLocation.CreateFolder(folder.WorkingPath, "results folder");
         return folder;
+    }
+
+    private bool rootCreated;
+
+    /// <summary>Removes the working folder of a run that failed before it had anything worth keeping, and the results
+    /// root too when <see cref="Open"/> created it and it is empty again.</summary>
+    public void Abandon()
+    {
+        if (Directory.Exists(WorkingPath)) Directory.Delete(WorkingPath, recursive: true);
+        string root = System.IO.Path.GetDirectoryName(FinalPath)!;
+        if (rootCreated && Directory.Exists(root) && !Directory.EnumerateFileSystemEntries(root).Any())
+            Directory.Delete(root);
     }
 
     public static string DefaultName(string command, string dataset, string backbone, long seed) =>

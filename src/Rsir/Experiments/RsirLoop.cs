@@ -101,6 +101,7 @@ public sealed class RsirLoop
                     generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, k);
                     judgeMeanRank = generated.Judge.MeanRank;
                     data = generated.AppendTo(data);
+                    LeakageCheck.Verify(data);   // real rows still s[:-2] after D_k ∪ synthetic
                 }
 
                 if (options.Teacher is not null && k < options.Rounds)
@@ -154,7 +155,7 @@ public sealed class RsirLoop
 
     private void PrepareFolder(string root, DatasetOrigin origin, torch.Device device)
     {
-        Directory.CreateDirectory(root);
+        OutputLocation.CreateFolder(root, "results folder");
         var optionsFile = Path.Combine(root, "options.json");
         var json = JsonSerializer.Serialize(options, ResultsFolder.Json);
         if (File.Exists(optionsFile))
@@ -165,9 +166,10 @@ public sealed class RsirLoop
         }
         else
         {
-            AtomicFile.WriteAllText(optionsFile, json);
+            // options.json last: its presence means the folder is set up (a run killed before it starts afresh).
             AtomicFile.WriteAllText(Path.Combine(root, "run.json"), JsonSerializer.Serialize(
                 new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
+            AtomicFile.WriteAllText(optionsFile, json);
         }
     }
 
@@ -200,6 +202,7 @@ public sealed class RsirLoop
     {
         var synthetic = Path.Combine(folder, "synthetic.tsv");
         if (File.Exists(synthetic)) data = data.WithTrainingRows(ReadSynthetic(synthetic, round));
+        LeakageCheck.Verify(data);
         bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
         if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
         learner?.Dispose();

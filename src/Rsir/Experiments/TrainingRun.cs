@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Rsir.Data;
 using Rsir.Evaluation;
 using Rsir.Models;
@@ -18,6 +20,38 @@ public sealed record TrainingRunOptions
     public BackboneOptions Backbone { get; init; } = new();
     public TrainingOptions Training { get; init; } = new();
     public EvaluationOptions Evaluation { get; init; } = new();
+
+    /// <summary>How a --config file is read: field names in any case, comments and trailing commas allowed, enums as
+    /// names, NaN/Infinity as strings, and an unknown field (a typo) is an error rather than silently ignored.</summary>
+    public static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Reads options from a JSON file of TrainingRunOptions fields (missing fields keep their defaults); call
+    /// <see cref="Validate"/> once any overrides are applied. A malformed file, a value of the wrong type or an unknown
+    /// field is a <see cref="JsonException"/> naming the file and where in it.</summary>
+    public static TrainingRunOptions FromJsonFile(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"Config file not found: {full}", full);
+        TrainingRunOptions options;
+        try
+        {
+            options = JsonSerializer.Deserialize<TrainingRunOptions>(File.ReadAllText(full), ConfigJson)
+                      ?? throw new JsonException("the file holds null, not an object of TrainingRunOptions fields");
+        }
+        catch (JsonException e)
+        {
+            throw new JsonException($"{full}: {e.Message}", e.Path, e.LineNumber, e.BytePositionInLine, e);
+        }
+        return options;
+    }
 
     public TrainingRunOptions Validate()
     {
@@ -43,36 +77,53 @@ public static class TrainingRun
         Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default, LoadedDataset? loadedOverride = null,
         object? extra = null)
     {
+        // Everything that can fail on bad input (options, device, data, backbone) comes before the results folder,
+        // so a run refused for bad input leaves no NAME.partial behind.
         options.Validate();
         var device = ComputeDevice.Resolve(options.Device);
         var loaded = loadedOverride ?? LoadDataset(options);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
-        var folder = resultsRoot is null ? null
-            : ResultsFolder.Open(resultsRoot, name ?? ResultsFolder.DefaultName("train", loaded.Origin.Name, options.Backbone.Kind, options.Training.Seed));
-        folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run, extra,
-            training_rows = loaded.Dataset.TrainRows.Count, synthetic_rows = loaded.Dataset.TrainRows.Count - loaded.Dataset.RealRowCount });
-
         Seeding.SeedTorch(options.Training.Seed);
         var model = Backbones.Create(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name);
-        model.to(device);
-        var trainer = new Trainer(options.Training, options.Evaluation);
+        ResultsFolder? folder = null;
         var epochs = new List<EpochReport>();
-        trainer.EpochCompleted += report =>
+        try
         {
-            epochs.Add(report);
-            folder?.WriteCsv("epochs.csv", EpochHeader, epochs.Select(EpochRow));
-            onEpoch?.Invoke(report);
-        };
-        var result = trainer.Fit(model, loaded.Dataset, cancellation);
+            model.to(device);
+            var trainer = new Trainer(options.Training, options.Evaluation);
+            folder = resultsRoot is null ? null
+                : ResultsFolder.Open(resultsRoot, name ?? ResultsFolder.DefaultName("train", loaded.Origin.Name, options.Backbone.Kind, options.Training.Seed));
+            folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run, extra,
+                training_rows = loaded.Dataset.TrainRows.Count, synthetic_rows = loaded.Dataset.TrainRows.Count - loaded.Dataset.RealRowCount });
+            trainer.EpochCompleted += report =>
+            {
+                epochs.Add(report);
+                folder?.WriteCsv("epochs.csv", EpochHeader, epochs.Select(EpochRow));
+                onEpoch?.Invoke(report);
+            };
+            var result = trainer.Fit(model, loaded.Dataset, cancellation);
 
-        string? path = null;
-        if (folder is not null)
-        {
-            WriteOutcome(folder, result);
-            AtomicFile.WriteVia(folder.File("model.bin"), temp => model.save(temp));
-            path = folder.Complete();
+            string? path = null;
+            if (folder is not null)
+            {
+                WriteOutcome(folder, result);
+                AtomicFile.WriteVia(folder.File("model.bin"), temp => model.save(temp));
+                path = folder.Complete();
+            }
+            return new TrainingRunResult(options, loaded.Origin, run, result, path, model);
         }
-        return new TrainingRunResult(options, loaded.Origin, run, result, path, model);
+        catch (Exception e)
+        {
+            // Nothing worth keeping before the first finished epoch; after it, keep epochs.csv and say why it stopped.
+            if (folder is not null && epochs.Count == 0) folder.Abandon();
+            else if (folder is not null)
+            {
+                try { AtomicFile.WriteAllText(folder.File("error.txt"), $"{e.GetType().Name}: {e.Message}\n"); }
+                catch (IOException) { }   // the original error matters more than its record
+            }
+            model.Dispose();
+            throw;
+        }
     }
 
     public static readonly string[] EpochHeader =

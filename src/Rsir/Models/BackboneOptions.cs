@@ -28,6 +28,10 @@ public sealed record BackboneOptions
 
     public BackboneOptions Validate()
     {
+        if (!Backbones.Kinds.Contains((Kind ?? "").Trim().ToLowerInvariant()))
+            throw new ArgumentException(
+                $"Unknown backbone kind '{Kind}'; {nameof(Kind)} must be one of {string.Join(", ", Backbones.Kinds)} " +
+                $"(size presets such as sasrec-small are for --backbone, not for {nameof(Kind)}).", nameof(Kind));
         if (Dim < 1) throw new ArgumentOutOfRangeException(nameof(Dim), $"Dim must be ≥ 1; got {Dim}.");
         if (Layers < 1) throw new ArgumentOutOfRangeException(nameof(Layers), $"Layers must be ≥ 1; got {Layers}.");
         if (Heads < 1 || Dim % Heads != 0)

@@ -17,8 +17,7 @@ public static class AtomicFile
     /// <summary>For writers that want a path (and may close their stream): they write the temporary file, we rename it.</summary>
     public static void WriteVia(string path, Action<string> writeTemporary)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string full = PrepareTarget(path);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -33,9 +32,8 @@ public static class AtomicFile
 
     public static void Write(string path, Action<Stream> write)
     {
-        string full = Path.GetFullPath(path);
+        string full = PrepareTarget(path);
         string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -50,5 +48,15 @@ public static class AtomicFile
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    /// <summary>The full path, once its folder exists and nothing but a file stands at it.</summary>
+    private static string PrepareTarget(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new OutputLocationException($"Cannot write the file '{full}': a folder of that name exists.");
+        OutputLocation.CreateFolder(Path.GetDirectoryName(full)!, $"folder of '{Path.GetFileName(full)}'");
+        return full;
     }
 }

@@ -44,8 +44,8 @@ public static class NegativeSampler
         long positions = rowOfPosition.shape[0];
         var allowed = allowedCounts.index_select(0, rowOfPosition).unsqueeze(1);
         var draw = rand(new[] { positions, (long)count }, device: excludedOffsets.device, generator: generator);
-        var r = minimum((draw * allowed).floor_(), allowed - 1).to(ScalarType.Int64) + 1;   // r + 1 in 1..allowed
+        var r = draw.mul_(allowed).floor_().minimum(allowed - 1).to(ScalarType.Int64).add_(1);   // r + 1 in 1..allowed
         var offsets = excludedOffsets.index_select(0, rowOfPosition);
-        return r + searchsorted(offsets, r, right: true);
+        return r.add_(searchsorted(offsets, r, right: true));
     }
 }

@@ -74,15 +74,14 @@ public sealed class Trainer
             double seconds = clock.Elapsed.TotalSeconds;
             trainSeconds += seconds;
             if (!double.IsFinite(epochLoss))
-            {
-                Restore(model, best);
-                throw new TrainingDivergedException(
-                    $"Epoch {epoch}: training loss is {epochLoss}; stopped and restored the best weights (epoch {bestEpoch}). " +
-                    "Try a lower learning rate.");
-            }
+                throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}");
 
             clock.Restart();
             var validation = evaluator.Evaluate(model, data.Validation, "validation");
+            // The last step of an epoch can break the weights after the loss was measured: the scores tell.
+            if (validation.NonFiniteScores > 0)
+                throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}, but the model's scores " +
+                    $"are no longer finite (NaN or ±∞ for {validation.NonFiniteScores} of {data.Validation.Count} validation users)");
             double score = metric == "ndcg" ? validation.Ndcg(k) : validation.Recall(k);
             bool improved = score >= bestScore;
             if (improved)
@@ -151,6 +150,15 @@ public sealed class Trainer
         var mean = sum! / step.Positions;
         var auxiliary = model.AuxiliaryLoss(step.Inputs, random);
         return auxiliary is null ? mean : mean + auxiliary;
+    }
+
+    /// <summary>Restores the best weights (the initial ones before any epoch finished) and says so.</summary>
+    private static TrainingDivergedException Diverged(SequentialRecommender model, Dictionary<string, Tensor> best, int bestEpoch, string what)
+    {
+        Restore(model, best);
+        DisposeAll(best);
+        string restored = bestEpoch == 0 ? "the initial weights (no epoch finished well)" : $"the best weights (epoch {bestEpoch})";
+        return new TrainingDivergedException($"{what}; stopped and restored {restored}. Try a lower learning rate.");
     }
 
     private static Dictionary<string, Tensor> Snapshot(SequentialRecommender model)
