@@ -85,7 +85,8 @@ public sealed class RsirLoop
                     (data, learner, teacher) = Resume(roundFolder, k, data, learner, teacher, device, loaded.Origin.Name);
                     var saved = JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(Path.Combine(roundFolder, "round.json")), ResultsFolder.Json)!;
                     rounds.Add(saved with { Resumed = true });
-                    tests.Add(ReadRanks(roundFolder, data));
+                    tests.Add(LoopFolder.ReadRanks(Path.Combine(roundFolder, "test_ranks.csv"),
+                        new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, data.ItemCount, options.Run.Evaluation.Cutoffs)));
                     RoundCompleted?.Invoke(rounds[^1]);
                     continue;
                 }
@@ -231,14 +232,6 @@ public sealed class RsirLoop
             rows.Add(new TrainingRow(int.Parse(f[0]), items, new RowOrigin(round, int.Parse(f[1]), f[2], f[3])));
         }
         return rows;
-    }
-
-    private EvaluationResult ReadRanks(string folder, Dataset data)
-    {
-        var pairs = File.ReadLines(Path.Combine(folder, "test_ranks.csv")).Skip(1).Select(l => l.Split(','))
-            .Select(f => (User: int.Parse(f[0]), Rank: int.Parse(f[1]))).ToArray();
-        var protocol = new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, data.ItemCount, options.Run.Evaluation.Cutoffs);
-        return new EvaluationResult(protocol, pairs.Select(p => p.User).ToArray(), pairs.Select(p => p.Rank < 0 ? RankingMetrics.Miss : p.Rank).ToArray());
     }
 
     private static void WriteSummary(string root, IReadOnlyList<RoundResult> rounds)
