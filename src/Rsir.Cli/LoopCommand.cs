@@ -21,10 +21,11 @@ internal static class LoopCommand
         var seeds = new Option<SeedRows?>("--seeds") { Description = "Seed rows for generation: All (D_k, released code) or RealOnly" };
         var teacher = new Option<string?>("--teacher") { Description = "Weak-to-strong: backbone preset that generates (e.g. sasrec-small)" };
         var student = new Option<string?>("--student") { Description = "Alias of --backbone when --teacher is given" };
-        var name = new Option<string?>("--name") { Description = "Results folder name; an existing unfinished run of that name resumes" };
+        var name = new Option<string?>("--name") { Description = "Results folder name; an existing run of that name resumes (a larger --rounds extends it)" };
+        var baseFrom = new Option<DirectoryInfo?>("--base-from") { Description = "Start from the finished base model f_0 of another loop folder trained the same way (e.g. the judged run, for --no-judge)" };
         var command = new Command("loop", "RSIR: base model, then generate → judge → retrain for K rounds.");
         common.AddTo(command);
-        foreach (var option in new Option[] { rounds, tau, p, m, finetune, noJudge, seeds, teacher, student, name })
+        foreach (var option in new Option[] { rounds, tau, p, m, finetune, noJudge, seeds, teacher, student, name, baseFrom })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -55,7 +56,7 @@ internal static class LoopCommand
             var progress = TrainCommand.ProgressLine(console);
             loop.EpochCompleted += (_, report) => progress(report);
             loop.RoundCompleted += r => console.Write(RoundTable(new[] { r }));
-            var result = loop.Run(folder);
+            var result = loop.Run(folder, baseFrom: parse.GetValue(baseFrom)?.FullName);
 
             console.MarkupLine("[bold]All rounds[/]");
             console.Write(RoundTable(result.Rounds));

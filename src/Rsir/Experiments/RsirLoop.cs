@@ -63,12 +63,18 @@ public sealed class RsirLoop
     public event Action<int, EpochReport>? EpochCompleted;
     public event Action<int, string>? Stage;
 
-    public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default)
+    /// <param name="resultsFolder">Where rounds are saved; a folder with finished rounds resumes after the last one.</param>
+    /// <param name="baseFrom">Another loop folder whose finished base model f_0 (same data, backbone and training
+    /// recipe) this run starts from instead of training its own, e.g. the judged run for the no-judge ablation.</param>
+    public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default, string? baseFrom = null)
     {
         var device = ComputeDevice.Resolve(options.Run.Device);
         var loaded = TrainingRun.LoadDataset(options.Run);
         string? root = resultsFolder is null ? null : Path.GetFullPath(resultsFolder);
+        if (baseFrom is not null && root is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));
+        var baseRun = baseFrom is null ? null : SameBase(Path.GetFullPath(baseFrom));
         if (root is not null) PrepareFolder(root, loaded.Origin, device);
+        if (root is not null && baseRun is not null) CopyBase(baseRun, root);
 
         var data = loaded.Dataset;
         var rounds = new List<RoundResult>();
@@ -161,9 +167,12 @@ public sealed class RsirLoop
         var json = JsonSerializer.Serialize(options, ResultsFolder.Json);
         if (File.Exists(optionsFile))
         {
-            if (File.ReadAllText(optionsFile) != json)
+            var saved = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json);
+            // More (or fewer) rounds extend (or stop early) the same run; any other change is another experiment.
+            if (saved is null || JsonSerializer.Serialize(saved with { Rounds = options.Rounds }, ResultsFolder.Json) != json)
                 throw new InvalidOperationException(
-                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options or choose another --out.");
+                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options (only --rounds may change) or choose another --out.");
+            if (saved.Rounds != options.Rounds) AtomicFile.WriteAllText(optionsFile, json);
         }
         else
         {
@@ -172,6 +181,30 @@ public sealed class RsirLoop
                 new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
             AtomicFile.WriteAllText(optionsFile, json);
         }
+    }
+
+    /// <summary>Opens another loop folder whose base model f_0 this run may reuse: same data, backbone, recipe and teacher.</summary>
+    private LoopFolder SameBase(string source)
+    {
+        var other = LoopFolder.Open(source);
+        string Recipe(RsirLoopOptions o) => JsonSerializer.Serialize(o.Run, ResultsFolder.Json) + JsonSerializer.Serialize(o.Teacher, ResultsFolder.Json);
+        if (Recipe(other.Options) != Recipe(options))
+            throw new InvalidOperationException(
+                $"The base model in '{source}' was trained with other data, backbone, training options or teacher than this run; it cannot be reused.");
+        return other;
+    }
+
+    private static void CopyBase(LoopFolder source, string root)
+    {
+        var target = Path.Combine(root, LoopFolder.RoundFolderName(0));
+        if (File.Exists(Path.Combine(target, "done"))) return;
+        var staging = target + ".partial";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);   // an unfinished attempt
+        Directory.CreateDirectory(staging);
+        foreach (var file in Directory.GetFiles(Path.Combine(source.Path, LoopFolder.RoundFolderName(0))))
+            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+        Directory.Move(staging, target);
     }
 
     private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,

@@ -79,8 +79,38 @@ public class RsirLoopTests
             for (int k = 0; k < 3; k++)
                 Assert.Equal(uninterrupted.Rounds[k].Test, resumed.Rounds[k].Test);
 
-            var other = options with { Rounds = 3 };
+            var other = options with { Generation = options.Generation with { Tau = 5 } };
             Assert.Throws<InvalidOperationException>(() => new RsirLoop(other).Run(results));
+
+            var extended = new RsirLoop(options with { Rounds = 3 }).Run(results);
+            Assert.Equal(4, extended.Rounds.Count);
+            Assert.True(extended.Rounds.Take(3).All(r => r.Resumed) && !extended.Rounds[3].Resumed);
+            Assert.Equal(3, LoopFolder.Open(results).Options.Rounds);
+            Assert.Equal(4, LoopFolder.Open(results).Rounds.Count);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void An_ablation_can_start_from_another_runs_base_model_only_when_it_was_trained_the_same_way()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-loop-").FullName;
+        try
+        {
+            var options = ToyOptions(WriteToyDataset(folder), rounds: 1);
+            var judged = new RsirLoop(options).Run(Path.Combine(folder, "judged"));
+            var noJudge = options with { Generation = options.Generation.WithoutFidelityControl() };
+            var ablation = new RsirLoop(noJudge).Run(Path.Combine(folder, "nojudge"), baseFrom: Path.Combine(folder, "judged"));
+            Assert.True(ablation.Rounds[0].Resumed);
+            Assert.False(ablation.Rounds[1].Resumed);
+            Assert.Equal(judged.Rounds[0].Test, ablation.Rounds[0].Test);
+            Assert.False(LoopFolder.Open(Path.Combine(folder, "nojudge")).Options.Generation.FidelityControl);
+
+            var otherSeed = noJudge with { Run = noJudge.Run with { Training = noJudge.Run.Training with { Seed = 99 } } };
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                new RsirLoop(otherSeed).Run(Path.Combine(folder, "other"), baseFrom: Path.Combine(folder, "judged")));
+            Assert.Contains("cannot be reused", error.Message);
+            Assert.False(Directory.Exists(Path.Combine(folder, "other")));   // nothing written for a refused run
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
