@@ -28,7 +28,12 @@ public sealed record TheoryCheckOptions
     public double? Rho { get; init; }
     /// <summary>Device for the reference models; null = the loop's.</summary>
     public string? Device { get; init; }
+    /// <summary>Where the reference judge and the E_max model are kept and reused; null = the loop folder's theory/.</summary>
+    public string? ModelsFolder { get; init; }
 }
+
+/// <summary>The judged run's check and the unjudged run's, with ρ fitted on the judged rounds and shared models.</summary>
+public sealed record TheoryComparison(TheoryCheckResult Judged, TheoryCheckResult Unjudged);
 
 /// <summary>The reference's miss rate on the rows round k added, and on all synthetic rows of D_k.</summary>
 public sealed record RoundMissRate(int Round, MissRate Added, MissRate AllSynthetic);
@@ -60,9 +65,11 @@ public static class TheoryCheck
             throw new ArgumentException($"The reference judge must use another seed than the loop ({run.Training.Seed}).", nameof(options));
         var folder = Path.Combine(loop.Path, "theory");
         Directory.CreateDirectory(folder);
+        var models = o.ModelsFolder ?? folder;
+        Directory.CreateDirectory(models);
 
         stage?.Invoke($"reference judge: {run.Backbone.Kind} on the real data, seed {referenceSeed}");
-        var (reference, referenceValidation) = TrainedOrSaved(Path.Combine(folder, $"reference-s{referenceSeed}"), initial, run,
+        var (reference, referenceValidation) = TrainedOrSaved(Path.Combine(models, $"reference-s{referenceSeed}"), initial, run,
             referenceSeed, loaded.Origin.Name, device, cancellation);
 
         double maxError;
@@ -72,7 +79,7 @@ public static class TheoryCheck
             long seed = o.UninformativeSeed;
             stage?.Invoke($"E_max: {run.Backbone.Kind} on random sequences of D_0's lengths, seed {seed}");
             var uninformative = ErrorRecurrence.UninformativeDataset(initial, o.UninformativeSeed);
-            var (model, validation) = TrainedOrSaved(Path.Combine(folder, $"uninformative-s{seed}"), uninformative, run, seed,
+            var (model, validation) = TrainedOrSaved(Path.Combine(models, $"uninformative-s{seed}"), uninformative, run, seed,
                 loaded.Origin.Name, device, cancellation);
             model.Dispose();
             maxError = ErrorRecurrence.Error(validation, o.ErrorMetric);
@@ -110,6 +117,28 @@ public static class TheoryCheck
         var result = new TheoryCheckResult(table, missRates, maxError, maxErrorSource, referenceValidation, tau, folder);
         Save(folder, result, o);
         return result;
+    }
+
+    /// <summary>
+    /// The paper's ablation as a check: the judged run fits ρ and measures every term; the unjudged run (same data and
+    /// recipe, τ = ∞) is measured with the same reference judge, the same E_max and the judged run's ρ, so the two
+    /// differ only in what the judge let through (λ_k, p̃_k) and in the errors that followed.
+    /// </summary>
+    public static TheoryComparison Compare(string judgedFolder, string unjudgedFolder, TheoryCheckOptions? options = null,
+        Action<string>? stage = null, CancellationToken cancellation = default)
+    {
+        var o = options ?? new TheoryCheckOptions();
+        LoopFolder judged = LoopFolder.Open(judgedFolder), unjudged = LoopFolder.Open(unjudgedFolder);
+        if (!judged.Options.Generation.FidelityControl)
+            throw new ArgumentException($"'{judged.Path}' ran without the judge; pass the judged run first and the unjudged run second.", nameof(judgedFolder));
+        if (unjudged.Options.Generation.FidelityControl)
+            throw new ArgumentException($"'{unjudged.Path}' ran with the judge (τ {unjudged.Options.Generation.Tau}); the comparison needs a --no-judge run.", nameof(unjudgedFolder));
+        if (JsonSerializer.Serialize(judged.Options.Run, ResultsFolder.Json) != JsonSerializer.Serialize(unjudged.Options.Run, ResultsFolder.Json))
+            throw new ArgumentException($"'{judged.Path}' and '{unjudged.Path}' use other data, backbone or training options; their errors cannot be compared.");
+        var shared = o with { ModelsFolder = o.ModelsFolder ?? Path.Combine(judged.Path, "theory"), Tau = o.Tau ?? judged.Options.Generation.Tau };
+        var first = Run(judged.Path, shared, stage, cancellation);
+        var second = Run(unjudged.Path, shared with { Rho = first.Table.Rho.Value }, stage, cancellation);
+        return new TheoryComparison(first, second);
     }
 
     /// <summary>A step-less round (nothing generated) has no miss rate; it adds no unfaithful data, so 0.</summary>

@@ -85,8 +85,9 @@ public class LoopReadBackTests(TinyLoopFixture loop) : IClassFixture<TinyLoopFix
     [Fact]
     public void Theory_measures_every_term_and_reuses_its_reference_models()
     {
-        var (code, json) = RunCli("theory", "--run", loop.LoopPath, "--json");
+        var (code, output) = RunCli("theory", "--run", loop.LoopPath, "--json");
         Assert.Equal(0, code);
+        var json = output.GetProperty("result");
         var row = json.GetProperty("rows").EnumerateArray().Single();
         var rounds = loop.Result.Rounds;
         Assert.Equal(1 - rounds[0].Validation["recall@20"], row.GetProperty("e_k").GetDouble(), 12);
@@ -110,11 +111,35 @@ public class LoopReadBackTests(TinyLoopFixture loop) : IClassFixture<TinyLoopFix
         var (again, second) = RunCli("theory", "--run", loop.LoopPath, "--json");
         Assert.Equal(0, again);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(loop.LoopPath, "theory", "reference-s2024.bin")));
-        Assert.Equal(row.GetProperty("miss_rate_k").GetDouble(), second.GetProperty("rows")[0].GetProperty("miss_rate_k").GetDouble());
+        Assert.Equal(row.GetProperty("miss_rate_k").GetDouble(), second.GetProperty("result").GetProperty("rows")[0].GetProperty("miss_rate_k").GetDouble());
 
         var (analytic, third) = RunCli("theory", "--run", loop.LoopPath, "--analytic-emax", "--json");
         Assert.Equal(0, analytic);
         var initial = LoopFolder.Open(loop.LoopPath).LoadInitialData().Dataset;
-        Assert.Equal(ErrorRecurrence.RandomRankingError(initial, 20), third.GetProperty("emax").GetDouble(), 12);
+        Assert.Equal(ErrorRecurrence.RandomRankingError(initial, 20), third.GetProperty("result").GetProperty("emax").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Theory_checks_the_unjudged_run_with_the_judged_runs_rho_and_models()
+    {
+        var unjudgedPath = Path.Combine(loop.Folder, "loop-nojudge");
+        var options = TinyLoop.Options(loop.DataPath);
+        new RsirLoop(options with { Generation = options.Generation.WithoutFidelityControl() }).Run(unjudgedPath, baseFrom: loop.LoopPath);
+
+        var (code, json) = RunCli("theory", "--run", loop.LoopPath, "--unjudged", unjudgedPath, "--json");
+        Assert.Equal(0, code);
+        JsonElement judged = json.GetProperty("judged"), unjudged = json.GetProperty("unjudged");
+        Assert.Equal(judged.GetProperty("rho").GetDouble(), unjudged.GetProperty("rho").GetDouble());
+        Assert.Equal("given", unjudged.GetProperty("rho_basis").GetString());
+        Assert.Equal(judged.GetProperty("emax").GetDouble(), unjudged.GetProperty("emax").GetDouble());
+        Assert.Equal(judged.GetProperty("e0").GetDouble(), unjudged.GetProperty("e0").GetDouble());   // the shared base model
+        Assert.Equal(judged.GetProperty("tau").GetDouble(), unjudged.GetProperty("tau").GetDouble());
+        Assert.False(File.Exists(Path.Combine(unjudgedPath, "theory", "reference-s2024.bin")));   // the judged run's models are reused
+        var row = unjudged.GetProperty("rows")[0];
+        Assert.Equal(1 - LoopFolder.Open(unjudgedPath).ReadRound(1).Validation["recall@20"], row.GetProperty("e_next").GetDouble(), 12);
+
+        var (wrongOrder, error) = RunCli("theory", "--run", unjudgedPath, "--unjudged", loop.LoopPath, "--json");
+        Assert.Equal(2, wrongOrder);
+        Assert.Contains("without the judge", error.GetProperty("error").GetString());
     }
 }
