@@ -21,9 +21,10 @@ internal static class AnalyzeCommand
         var k = new Option<int>("--k") { Description = "Cutoff of the compared metric", DefaultValueFactory = _ => 10 };
         var m = new Option<int>("--apen-m") { Description = "ApEn embedding dimension", DefaultValueFactory = _ => 2 };
         var r = new Option<double>("--apen-r") { Description = "ApEn tolerance on item ids (0 = exact matching)", DefaultValueFactory = _ => 0 };
+        var insert = new Option<bool>("--insert-baseline") { Description = "Also grow D_0 by naive insertion, as many rows per round as RSIR added, and report its density and ApEn" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the results as the last line" };
         var command = new Command("analyze", "Density and ApEn per round of a loop folder; paired significance of rounds or of two runs.");
-        foreach (var option in new Option[] { run, compare, round, compareRound, metric, k, m, r, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { run, compare, round, compareRound, metric, k, m, r, insert, json }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var loop = LoopFolder.Open(parse.GetValue(run)!.FullName);
@@ -42,6 +43,18 @@ internal static class AnalyzeCommand
             console.MarkupLineInterpolated($"[bold]rsir analyze[/] {loop.Path}: rounds 0..{loop.LastRound}");
             console.Write(dataTable);
             console.WriteLine($"density = training interactions / (rows × items); ApEn m = {apen.M}, r = {apen.R} (Chebyshev on item ids), sequences shorter than m + 1 count as {apen.ShortSequences}.");
+
+            IReadOnlyList<RoundDataReport>? inserted = null;
+            if (parse.GetValue(insert))
+            {
+                inserted = LoopReport.InsertGrowth(loop, initial, apen);
+                var growth = new Table().AddColumns("round", "rows", "RSIR density", "Insert density", "RSIR ApEn", "Insert ApEn", "RSIR ApEn added", "Insert ApEn added");
+                foreach (var (d, i) in data.Zip(inserted))
+                    growth.AddRow($"{d.Round}", $"{d.TrainRows:N0}", $"{d.Density:E3}", $"{i.Density:E3}", $"{d.ApEn:F4}", $"{i.ApEn:F4}",
+                        Number(d.ApEnAdded), Number(i.ApEnAdded));
+                console.MarkupLine("[bold]RSIR vs naive insertion at matched growth[/] (each Insert round adds as many rows as the RSIR round did: Insert copies, rate 0.4, of rows drawn from the previous set)");
+                console.Write(growth);
+            }
 
             var rounds = LoopReport.RoundsAgainstBase(loop, metricName, cutoff);
             var significance = new Table().AddColumns("comparison", "users", "baseline", "candidate", "Δ", "t", "p (t)", "W+", "p (Wilcoxon)");
@@ -72,6 +85,10 @@ internal static class AnalyzeCommand
                     round = d.Round, train_rows = d.TrainRows, synthetic_rows = d.SyntheticRows, added_rows = d.AddedRows,
                     density = d.Density, apen = d.ApEn, apen_real = d.ApEnReal, apen_synthetic = d.ApEnSynthetic,
                     apen_added = d.ApEnAdded, test = d.Test,
+                }),
+                insert_baseline = inserted?.Select(d => new
+                {
+                    round = d.Round, train_rows = d.TrainRows, added_rows = d.AddedRows, density = d.Density, apen = d.ApEn, apen_added = d.ApEnAdded,
                 }),
                 against_round_0 = rounds.Select(x => new { round = x.Round, comparison = Json(x.Comparison) }),
                 compare = other,

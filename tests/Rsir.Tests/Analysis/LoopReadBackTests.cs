@@ -62,6 +62,26 @@ public class LoopReadBackTests(TinyLoopFixture loop) : IClassFixture<TinyLoopFix
     }
 
     [Fact]
+    public void Naive_insertion_grows_the_data_as_rsir_did_and_is_measured_the_same_way()
+    {
+        var folder = LoopFolder.Open(loop.LoopPath);
+        var initial = folder.LoadInitialData().Dataset;
+        var rsir = LoopReport.DataByRound(folder, initial);
+        var insert = LoopReport.InsertGrowth(folder, initial);
+        Assert.Equal(rsir.Select(r => r.TrainRows), insert.Select(r => r.TrainRows));   // matched growth
+        Assert.Equal(rsir[0].ApEn, insert[0].ApEn, 12);
+        Assert.Equal(rsir[0].Density, insert[0].Density, 12);
+        // Inserted copies are longer than their sources (n + max(1, ⌊0.4 n⌋) items), so density can only rise.
+        Assert.True(insert[1].Density > rsir[0].Density, $"insertion adds longer rows: {insert[1].Density} vs {rsir[0].Density}");
+        Assert.Equal(insert.Select(r => r.ApEn), LoopReport.InsertGrowth(folder, initial).Select(r => r.ApEn));   // seeded
+
+        var (code, json) = RunCli("analyze", "--run", loop.LoopPath, "--insert-baseline", "--json");
+        Assert.Equal(0, code);
+        var rows = json.GetProperty("insert_baseline").EnumerateArray().ToArray();
+        Assert.Equal(insert[1].ApEn, rows[1].GetProperty("apen").GetDouble(), 12);
+    }
+
+    [Fact]
     public void Analyze_compares_two_runs_and_refuses_runs_over_other_users()
     {
         var (code, json) = RunCli("analyze", "--run", loop.LoopPath, "--compare", loop.LoopPath, "--compare-round", "0",
