@@ -48,7 +48,7 @@ internal static class LoopCommand
             var console = CliRunner.Progress;
             string folderName = parse.GetValue(name) ?? ResultsFolder.DefaultName(options.FineTune ? "loop-ft" : "loop",
                 run.Dataset, run.Backbone.Kind + (options.Teacher is null ? "" : $"-from-{options.Teacher.Kind}"), run.Training.Seed)
-                + (generation.FidelityControl ? "" : "-nojudge");
+                + (generation.FidelityControl ? "" : "-nojudge") + (run.TrainingNoise > 0 ? $"-noise{run.TrainingNoise:0.###}" : "");
             string folder = Path.Combine(parse.GetValue(common.Out)!, folderName);
             console.MarkupLineInterpolated($"[bold]rsir loop[/] {run.Dataset} / {run.Backbone.Kind}: {options.Rounds} rounds, tau {generation.Tau}, p {generation.P}, m {generation.M}, {(options.FineTune ? "RSIR-FT" : "from scratch")} → {folder}");
             var loop = new RsirLoop(options);

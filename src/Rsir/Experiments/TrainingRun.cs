@@ -20,6 +20,10 @@ public sealed record TrainingRunOptions
     public BackboneOptions Backbone { get; init; } = new();
     public TrainingOptions Training { get; init; } = new();
     public EvaluationOptions Evaluation { get; init; } = new();
+    /// <summary>Noise robustness: this share of the real training items is replaced by random items when the data is
+    /// loaded (<see cref="Analysis.NoiseInjection"/>, seeded by the training seed); validation and test stay clean.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double TrainingNoise { get; init; }
 
     /// <summary>How a --config file is read: field names in any case, comments and trailing commas allowed, enums as
     /// names, NaN/Infinity as strings, and an unknown field (a typo) is an error rather than silently ignored.</summary>
@@ -57,6 +61,8 @@ public sealed record TrainingRunOptions
     {
         Backbone.Validate(); Training.Validate(); Evaluation.Validate();
         new DatasetLoadOptions(Backbone.MaxLength, LimitUsers, DataPath).Validate();
+        if (double.IsNaN(TrainingNoise) || TrainingNoise is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(TrainingNoise), $"The training noise share must be in [0, 1]; got {TrainingNoise}.");
         return this;
     }
 }
@@ -67,9 +73,13 @@ public sealed record TrainingRunResult(TrainingRunOptions Options, DatasetOrigin
 /// <summary>Load a dataset, build a backbone, train it to early stop, test it, and write a results folder.</summary>
 public static class TrainingRun
 {
-    public static LoadedDataset LoadDataset(TrainingRunOptions options) =>
-        DatasetCatalog.FromEnvironment().Load(options.Dataset,
+    public static LoadedDataset LoadDataset(TrainingRunOptions options)
+    {
+        var loaded = DatasetCatalog.FromEnvironment().Load(options.Dataset,
             new DatasetLoadOptions(options.Backbone.MaxLength, options.LimitUsers, options.DataPath));
+        if (options.TrainingNoise == 0) return loaded;
+        return loaded with { Dataset = Analysis.NoiseInjection.Apply(loaded.Dataset, options.TrainingNoise, (int)options.Training.Seed).Data };
+    }
 
     /// <summary>Trains to early stop and tests. <c>loadedOverride</c>: a dataset prepared by the caller (e.g. with augmented
     /// rows) instead of loading one; <c>extra</c>: anything to record in run.json (e.g. how the data was augmented).</summary>

@@ -49,4 +49,26 @@ public class NoiseInjectionTests
         Assert.NotEqual(noisy.TrainRows.SelectMany(r => r.Items), other.TrainRows.SelectMany(r => r.Items));
         Assert.Throws<ArgumentOutOfRangeException>(() => NoiseInjection.Apply(data, 1.5, 0));
     }
+
+    [Fact]
+    public void A_run_with_training_noise_loads_noisy_training_rows_and_clean_evaluation()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-noise-").FullName;
+        try
+        {
+            var path = Rsir.Tests.Experiments.RsirLoopTests.WriteToyDataset(folder);
+            var clean = new Rsir.Experiments.TrainingRunOptions { Dataset = path, Device = "cpu" };
+            var noisy = clean with { TrainingNoise = 0.25 };
+            Dataset before = Rsir.Experiments.TrainingRun.LoadDataset(clean).Dataset, after = Rsir.Experiments.TrainingRun.LoadDataset(noisy).Dataset;
+            long items = before.TrainRows.Sum(r => (long)r.Items.Length);
+            Assert.Equal((long)Math.Round(0.25 * items, MidpointRounding.AwayFromZero), Changed(before, after));
+            Assert.Equal(before.Test.Select(r => r.Target), after.Test.Select(r => r.Target));
+            Assert.Equal(NoiseInjection.Apply(before, 0.25, (int)noisy.Training.Seed).Data.TrainRows.SelectMany(r => r.Items),
+                after.TrainRows.SelectMany(r => r.Items));
+            Assert.Throws<ArgumentOutOfRangeException>(() => (clean with { TrainingNoise = -0.1 }).Validate());
+            // Options without noise serialise as before (old results folders still resume).
+            Assert.DoesNotContain("TrainingNoise", System.Text.Json.JsonSerializer.Serialize(clean));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
 }
