@@ -1,3 +1,4 @@
+using Rsir.Analysis;
 using Rsir.Data;
 using Rsir.Experiments;
 using Rsir.Generation;
@@ -143,6 +144,38 @@ public static class Plots
     public static PlotlyChart Density(params (string Name, RsirLoopResult Result)[] loops) =>
         Lines("Training-set density per round", "round k", "interactions / (rows × items)",
             loops.Select(l => Series.Of(l.Name, l.Result.Rounds.Select(r => (double)r.Round), l.Result.Rounds.Select(r => r.Density))));
+
+    /// <summary>The error recurrence per transition k → k+1: measured E_{k+1} (solid) against the bound's right-hand
+    /// side (dotted), one pair of lines per run (e.g. judged and unjudged).</summary>
+    public static PlotlyChart Recurrence(params (string Name, ErrorRecurrenceTable Table)[] runs)
+    {
+        var traces = runs.SelectMany(r => new[]
+        {
+            new Scatter { name = $"{r.Name}: measured E_k+1", x = r.Table.Rows.Select(x => (double)x.Round + 1).ToArray(),
+                y = r.Table.Rows.Select(x => x.NextError).ToArray(), mode = "lines+markers" },
+            new Scatter { name = $"{r.Name}: bound", x = r.Table.Rows.Select(x => (double)x.Round + 1).ToArray(),
+                y = r.Table.Rows.Select(x => x.Bound).ToArray(), mode = "lines+markers", line = new Line { dash = "dot" } },
+        });
+        return Plot(traces, "Error recurrence: measured E_k+1 against (1−λ)E_0 + λ[(1−p̃)ρE_k + p̃E_max]", "round k+1",
+            "E = 1 − validation Recall@20");
+    }
+
+    /// <summary>A data measure per round (ApEn, density, …) for several growth schemes, e.g. RSIR against insertion.</summary>
+    public static PlotlyChart DataByRound(string title, string yTitle, Func<RoundDataReport, double> measure,
+        params (string Name, IReadOnlyList<RoundDataReport> Reports)[] runs) =>
+        Lines(title, "round k", yTitle, runs.Select(r => Series.Of(r.Name, r.Reports.Select(x => (double)x.Round), r.Reports.Select(measure))));
+
+    /// <summary>A sweep: the last round's test metric minus the base model's, per value of the swept setting.</summary>
+    public static PlotlyChart Sweep(SweepResult sweep, params string[] metrics)
+    {
+        var values = sweep.Points.Select(p => p.Value).ToArray();
+        var finite = values.Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        var x = values.Select(v => double.IsPositiveInfinity(v) ? finite * 2 : v).ToArray();   // ∞ drawn one step past the largest value
+        string name = sweep.Options.Parameter.ToString().ToLowerInvariant();
+        var series = (metrics.Length == 0 ? new[] { "ndcg@20", "recall@20" } : metrics).Select(m => Series.Of($"Δ {m}", x,
+            sweep.Points.Select(p => p.Final.Test.GetValueOrDefault(m, double.NaN) - sweep.Base.Test.GetValueOrDefault(m, double.NaN))));
+        return Lines($"Sensitivity to {name}: test metric after RSIR minus the base model's", name, "Δ against f_0", series);
+    }
 
     // ---- plumbing -------------------------------------------------------------------------------------------------
 

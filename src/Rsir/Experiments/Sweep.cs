@@ -129,10 +129,8 @@ public sealed class Sweep
             }
 
             var pointFolder = Path.Combine(root, "points", label);
-            var baseCopy = Path.Combine(pointFolder, LoopFolder.RoundFolderName(0));
-            if (!File.Exists(Path.Combine(baseCopy, "done"))) CopyRound(Path.Combine(baseFolder, LoopFolder.RoundFolderName(0)), baseCopy);
             Stage?.Invoke(label, $"{options.Loop.Rounds} RSIR round(s) with {label}");
-            var result = Loop(options.PointOptions(value), label).Run(pointFolder, cancellation);
+            var result = Loop(options.PointOptions(value), label).Run(pointFolder, cancellation, baseFrom: baseFolder);
             var point = new SweepPoint(options.Parameter, value, result.Rounds.Select(r => r with { Resumed = false }).ToArray());
             AtomicFile.WriteAllText(resultFile, JsonSerializer.Serialize(point, ResultsFolder.Json));
             points.Add(point);
@@ -142,6 +140,25 @@ public sealed class Sweep
         var sweep = new SweepResult(options, baseRound, points, root);
         WriteTable(root, sweep);
         return sweep;
+    }
+
+    /// <summary>Reads a sweep folder back (its settings, base round and finished points, in the order of their values).</summary>
+    public static SweepResult Read(string folder)
+    {
+        var root = Path.GetFullPath(folder);
+        var settingsFile = Path.Combine(root, "sweep.json");
+        if (!File.Exists(settingsFile)) throw new FileNotFoundException($"'{root}' is not a sweep folder (it has no sweep.json).", settingsFile);
+        using var settings = JsonDocument.Parse(File.ReadAllText(settingsFile));
+        var parameter = settings.RootElement.GetProperty("parameter").Deserialize<SweepParameter>(ResultsFolder.Json);
+        var loop = settings.RootElement.GetProperty("loop").Deserialize<RsirLoopOptions>(ResultsFolder.Json)!;
+        var baseRound = LoopFolder.Open(Path.Combine(root, "base")).ReadRound(0);
+        var pointsFolder = Path.Combine(root, "points");
+        var points = (Directory.Exists(pointsFolder) ? Directory.GetFiles(pointsFolder, "*.json") : Array.Empty<string>())
+            .Select(f => JsonSerializer.Deserialize<SweepPoint>(File.ReadAllText(f), ResultsFolder.Json)! with { Resumed = true })
+            .OrderBy(p => p.Value).ToArray();
+        if (points.Length == 0) throw new InvalidDataException($"'{root}' has no finished sweep point yet.");
+        var options = new SweepOptions { Loop = loop, Parameter = parameter, Values = points.Select(p => p.Value).ToArray() };
+        return new SweepResult(options, baseRound, points, root);
     }
 
     private RsirLoop Loop(RsirLoopOptions loopOptions, string label)
@@ -161,18 +178,6 @@ public sealed class Sweep
         if (File.ReadAllText(file) != json)
             throw new InvalidOperationException(
                 $"'{root}' holds a sweep with other settings ({file}); resume it with the same settings (values may differ) or choose another folder.");
-    }
-
-    private static void CopyRound(string source, string destination)
-    {
-        if (!File.Exists(Path.Combine(source, "done"))) throw new InvalidOperationException($"The base round at '{source}' is not finished.");
-        if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
-        var temp = destination + ".partial";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
-        Directory.Move(temp, destination);
     }
 
     private static void WriteTable(string root, SweepResult sweep)

@@ -141,6 +141,16 @@ public static class TheoryCheck
         return new TheoryComparison(first, second);
     }
 
+    /// <summary>The recurrence table a previous check saved in <c>LOOP/theory/theory.json</c> (e.g. a run made with the CLI).</summary>
+    public static ErrorRecurrenceTable ReadTable(string loopFolder)
+    {
+        var file = Path.Combine(Path.GetFullPath(loopFolder), "theory", "theory.json");
+        if (!File.Exists(file)) throw new FileNotFoundException($"No theory check saved for '{loopFolder}'; run `rsir theory --run {loopFolder}` first.", file);
+        using var saved = JsonDocument.Parse(File.ReadAllText(file));
+        return saved.RootElement.GetProperty("Table").Deserialize<ErrorRecurrenceTable>(ResultsFolder.Json)
+               ?? throw new InvalidDataException($"{file} holds no recurrence table.");
+    }
+
     /// <summary>A step-less round (nothing generated) has no miss rate; it adds no unfaithful data, so 0.</summary>
     private static double Rate(MissRate m) => m.Steps == 0 ? 0 : m.Rate;
 

@@ -158,6 +158,10 @@ public class LoopReadBackTests(TinyLoopFixture loop) : IClassFixture<TinyLoopFix
         var row = unjudged.GetProperty("rows")[0];
         Assert.Equal(1 - LoopFolder.Open(unjudgedPath).ReadRound(1).Validation["recall@20"], row.GetProperty("e_next").GetDouble(), 12);
 
+        var saved = TheoryCheck.ReadTable(unjudgedPath);   // what a notebook reads back from a CLI run
+        Assert.Equal(row.GetProperty("bound").GetDouble(), saved.Rows[0].Bound, 12);
+        Assert.Equal(unjudged.GetProperty("rho").GetDouble(), saved.Rho.Value, 12);
+
         var (wrongOrder, error) = RunCli("theory", "--run", unjudgedPath, "--unjudged", loop.LoopPath, "--json");
         Assert.Equal(2, wrongOrder);
         Assert.Contains("without the judge", error.GetProperty("error").GetString());

@@ -41,6 +41,12 @@ public class SweepTests
             Assert.Equal(2, frame.Rows.Count);
             Assert.Equal(3, File.ReadAllLines(Path.Combine(root, "sweep.csv")).Length);
 
+            var read = Sweep.Read(root);   // what a notebook loads from a sweep the CLI ran
+            Assert.Equal(result.Points.Select(p => p.Value), read.Points.Select(p => p.Value));
+            Assert.Equal(result.Points.Select(p => p.Final.Test), read.Points.Select(p => p.Final.Test));
+            Assert.Equal(result.Base.Test, read.Base.Test);
+            Assert.Equal(SweepParameter.Tau, read.Options.Parameter);
+
             var changed = options with { Loop = options.Loop with { Run = options.Loop.Run with { Training = options.Loop.Run.Training with { Seed = 9 } } } };
             Assert.Throws<InvalidOperationException>(() => new Sweep(changed).Run(root));
         }
