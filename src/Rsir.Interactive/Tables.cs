@@ -28,6 +28,32 @@ public static class Tables
         return frame;
     }
 
+    /// <summary>Paired comparisons over users (e.g. round k against round 0, seed by seed), one row each.</summary>
+    public static DataFrame Significance(params (string Name, Analysis.PairedComparison Comparison)[] comparisons) => new(
+        new StringDataFrameColumn("comparison", comparisons.Select(c => c.Name)),
+        new StringDataFrameColumn("metric", comparisons.Select(c => c.Comparison.Metric)),
+        new Int32DataFrameColumn("users", comparisons.Select(c => c.Comparison.Users)),
+        new DoubleDataFrameColumn("baseline", comparisons.Select(c => c.Comparison.BaselineMean)),
+        new DoubleDataFrameColumn("candidate", comparisons.Select(c => c.Comparison.CandidateMean)),
+        new DoubleDataFrameColumn("relative_gain", comparisons.Select(c => c.Comparison.RelativeGain)),
+        new DoubleDataFrameColumn("t", comparisons.Select(c => c.Comparison.TTest.Statistic)),
+        new DoubleDataFrameColumn("p_t", comparisons.Select(c => c.Comparison.TTest.PValue)),
+        new DoubleDataFrameColumn("p_wilcoxon", comparisons.Select(c => c.Comparison.Wilcoxon.PValue)));
+
+    /// <summary>Density and ApEn per round, one row per (run, round).</summary>
+    public static DataFrame DataByRound(params (string Name, IReadOnlyList<RoundDataReport> Reports)[] runs)
+    {
+        var rows = runs.SelectMany(r => r.Reports.Select(x => (r.Name, x))).ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("run", rows.Select(r => r.Name)),
+            new Int32DataFrameColumn("round", rows.Select(r => r.x.Round)),
+            new Int32DataFrameColumn("train_rows", rows.Select(r => r.x.TrainRows)),
+            new Int32DataFrameColumn("added_rows", rows.Select(r => r.x.AddedRows)),
+            new DoubleDataFrameColumn("density", rows.Select(r => r.x.Density)),
+            new DoubleDataFrameColumn("apen", rows.Select(r => r.x.ApEn)),
+            new DoubleDataFrameColumn("apen_added", rows.Select(r => r.x.ApEnAdded)));
+    }
+
     /// <summary>Recall@K and NDCG@K for every cutoff, one row per named result.</summary>
     public static DataFrame Metrics(params (string Name, EvaluationResult Result)[] results)
     {

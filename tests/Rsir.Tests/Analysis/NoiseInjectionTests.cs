@@ -66,6 +66,9 @@ public class NoiseInjectionTests
             Assert.Equal(NoiseInjection.Apply(before, 0.25, (int)noisy.Training.Seed).Data.TrainRows.SelectMany(r => r.Items),
                 after.TrainRows.SelectMany(r => r.Items));
             Assert.Throws<ArgumentOutOfRangeException>(() => (clean with { TrainingNoise = -0.1 }).Validate());
+            var loop = new Rsir.Experiments.RsirLoop(Rsir.Tests.Experiments.RsirLoopTests.ToyOptions(path, rounds: 1) with
+                { Run = Rsir.Tests.Experiments.RsirLoopTests.ToyOptions(path).Run with { TrainingNoise = 0.25 } }).Run();
+            Assert.True(loop.Rounds[1].SyntheticRows > 0);   // the loop runs on noisy D_0 (its protocol check knows the rows differ)
             // Options without noise serialise as before (old results folders still resume).
             Assert.DoesNotContain("TrainingNoise", System.Text.Json.JsonSerializer.Serialize(clean));
         }
