@@ -67,6 +67,24 @@ public static class Significance
         return Compare(users.Select(u => b[u]).ToArray(), users.Select(u => c[u]).ToArray(), $"{metric.ToLowerInvariant()}@{k}", continuityCorrection);
     }
 
+    /// <summary>
+    /// A comparison repeated over seeds, tested once: each user's metric is averaged over the seeds' baseline runs and
+    /// over their candidate runs, and the averages are compared user by user (so seed noise in a user's result is
+    /// smoothed before the pairing). Every run must cover the same users.
+    /// </summary>
+    public static PairedComparison CompareOverSeeds(IReadOnlyList<(EvaluationResult Baseline, EvaluationResult Candidate)> seeds,
+        string metric = "ndcg", int k = 10, bool continuityCorrection = true)
+    {
+        if (seeds.Count == 0) throw new ArgumentException("At least one seed's pair of evaluations is needed.", nameof(seeds));
+        var runs = seeds.SelectMany(s => new[] { s.Baseline, s.Candidate }).Select((r, i) => ByUser(r, metric, k, $"run {i}")).ToArray();
+        var users = runs[0].Keys.Order().ToArray();
+        foreach (var run in runs.Skip(1))
+            if (run.Count != users.Length || users.Any(u => !run.ContainsKey(u)))
+                throw new ArgumentException($"The seeds' evaluations cover different users ({users.Length} vs {run.Count}).");
+        double[] Mean(int offset) => users.Select(u => Enumerable.Range(0, seeds.Count).Average(i => runs[2 * i + offset][u])).ToArray();
+        return Compare(Mean(0), Mean(1), $"{metric.ToLowerInvariant()}@{k}, mean over {seeds.Count} seeds", continuityCorrection);
+    }
+
     /// <summary>Compares already aligned per-user values (same length, same user at each index).</summary>
     public static PairedComparison Compare(IReadOnlyList<double> baseline, IReadOnlyList<double> candidate, string metric = "value",
         bool continuityCorrection = true)

@@ -39,6 +39,11 @@ public sealed class LoopFolder
     }
 
     public static string RoundFolderName(int round) => $"round-{round:D2}";
+
+    /// <summary>The finished rounds as a loop result (as <see cref="RsirLoop.Run"/> returned it), for tables and plots
+    /// of a run made elsewhere (e.g. with the CLI).</summary>
+    public RsirLoopResult ReadResult() =>
+        new(Options, Rounds.Select(k => ReadRound(k) with { Resumed = true }).ToArray(), Path, Rounds.Select(ReadTestRanks).ToArray());
     public string RoundFolder(int round) => System.IO.Path.Combine(Path, RoundFolderName(round));
     public string ModelFile(int round) => System.IO.Path.Combine(RoundFolder(round), "model.bin");
     public int LastRound => Rounds[^1];

@@ -97,4 +97,24 @@ public class SignificanceTests
         Assert.Equal(0.06, overSeeds["recall@10"].Mean, 12);
         Assert.Equal(Math.Sqrt(0.0002), overSeeds["recall@10"].Sd, 12);
     }
+
+    [Fact]
+    public void Over_seeds_each_users_metric_is_averaged_before_the_pairing()
+    {
+        var protocol = new Rsir.Evaluation.EvaluationProtocol("test", true, 100, new[] { 10 });
+        Rsir.Evaluation.EvaluationResult Ranks(params int[] ranks) => new(protocol, new[] { 1, 2, 3, 4 }, ranks);
+        // Recall@10 per user: base seed A [1 0 0 1], seed B [0 0 1 1] → mean [.5 0 .5 1]; candidate A [1 1 0 1], B [1 0 1 1] → [1 .5 .5 1].
+        var seeds = new[]
+        {
+            (Ranks(1, 50, 60, 2), Ranks(3, 4, 70, 5)),
+            (Ranks(40, 30, 9, 1), Ranks(2, 80, 3, 1)),
+        };
+        var pooled = Significance.CompareOverSeeds(seeds, "recall", 10);
+        var expected = Significance.Compare(new[] { 0.5, 0, 0.5, 1 }, new[] { 1, 0.5, 0.5, 1.0 }, "x");
+        Assert.Equal(expected.MeanDifference, pooled.MeanDifference, 12);
+        Assert.Equal(expected.TTest.PValue, pooled.TTest.PValue, 12);
+        Assert.Equal(4, pooled.Users);
+        var other = new Rsir.Evaluation.EvaluationResult(protocol, new[] { 1, 2, 3, 9 }, new[] { 1, 2, 3, 4 });
+        Assert.Throws<ArgumentException>(() => Significance.CompareOverSeeds(new[] { (seeds[0].Item1, other) }, "recall", 10));
+    }
 }
