@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Rsir.Data;
 using Rsir.Evaluation;
+using Rsir.Generation;
 using Rsir.Experiments;
 using Rsir.Models;
 using Rsir.Runtime;
@@ -19,15 +21,21 @@ internal static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (after one warm-up epoch)", DefaultValueFactory = _ => 3 };
         var evaluations = new Option<int>("--evaluations") { Description = "Timed evaluation passes", DefaultValueFactory = _ => 3 };
         var generation = new Option<bool>("--generation") { Description = "Also time one RSIR generation round over all users (m = 5, judge every step)" };
+        var scaleItems = new Option<int?>("--scale-items") { Description = "Instead of a dataset: a synthetic catalogue of N items (e.g. 1000000); times one evaluation pass and one generation round and prints their peak memory" };
+        var scaleUsers = new Option<int>("--scale-users") { Description = "Users of the synthetic catalogue benchmark", DefaultValueFactory = _ => 200 };
         var command = new Command("bench", "Time training epochs and full evaluation passes (and a generation round) on a dataset.");
         common.AddTo(command);
         command.Options.Add(epochs);
         command.Options.Add(evaluations);
         command.Options.Add(generation);
+        command.Options.Add(scaleItems);
+        command.Options.Add(scaleUsers);
         command.SetAction(parse =>
         {
             var options = common.Resolve(parse);
             var device = ComputeDevice.Resolve(options.Device);
+            if (parse.GetValue(scaleItems) is { } items)
+                return ScaleBench(options, device, items, parse.GetValue(scaleUsers), parse.GetValue(common.Json));
             var loaded = TrainingRun.LoadDataset(options);
             var data = loaded.Dataset;
             var console = CliRunner.Progress;
@@ -92,6 +100,55 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Large-catalogue memory: an untrained backbone over <paramref name="items"/> items and <paramref name="users"/>
+    /// users with random sequences (8–20 items); one full evaluation pass and one generation round (m = 5, τ = ∞ so
+    /// that every sequence runs its full course), each with its peak resident memory.
+    /// </summary>
+    private static int ScaleBench(TrainingRunOptions options, torch.Device device, int items, int users, bool json)
+    {
+        if (items < 2) throw new ArgumentOutOfRangeException("--scale-items", $"--scale-items must be ≥ 2; got {items}.");
+        if (users < 1) throw new ArgumentOutOfRangeException("--scale-users", $"--scale-users must be ≥ 1; got {users}.");
+        var console = CliRunner.Progress;
+        var random = new Random(7);
+        var sequences = Enumerable.Range(1, users).ToDictionary(u => u,
+            _ => Enumerable.Range(0, random.Next(8, 21)).Select(_ => random.Next(1, items + 1)).Distinct().ToArray());
+        var data = LeaveOneOut.Split($"synthetic-{items}", sequences, items, options.Backbone.MaxLength);
+        Seeding.SeedTorch(options.Training.Seed);
+        var model = Backbones.Create(options.Backbone, items, data.Name);
+        model.to(device);
+        var generation = new GenerationOptions { Tau = double.PositiveInfinity };
+        console.WriteLine($"bench --scale-items: {items:N0} items, {users:N0} users, {options.Backbone.Kind} (untrained), {ComputeDevice.Describe(device)}; " +
+            $"evaluation ≤ {options.Evaluation.MaxScoresInMemory:N0} scores per chunk, generation ≤ {generation.MaxScoresInMemory:N0} cells per chunk " +
+            $"({generation.SeedRowsPerChunk(items + 1L)} seed rows × m = {generation.M})");
+        long baseline = PeakMemory.Reset();
+
+        var clock = Stopwatch.StartNew();
+        var evaluation = new Evaluator(options.Evaluation).Evaluate(model, data.Test, "test");
+        double evalSeconds = clock.Elapsed.TotalSeconds;
+        long evalPeak = PeakMemory.Read();
+        console.WriteLine($"  evaluation pass over {data.Test.Count:N0} users × {items:N0} items: {evalSeconds:F2} s, peak resident memory {evalPeak / 1048576.0:N0} MiB");
+
+        PeakMemory.Reset();
+        clock.Restart();
+        var round = new SyntheticSequenceGenerator(model, generation).Generate(data, 1);
+        double generationSeconds = clock.Elapsed.TotalSeconds;
+        long generationPeak = PeakMemory.Read();
+        console.WriteLine($"  generation round ({round.Statistics.SeedRows:N0} seed rows × m = {generation.M}, {round.Statistics.StepsJudged:N0} steps): " +
+            $"{generationSeconds:F2} s, peak resident memory {generationPeak / 1048576.0:N0} MiB");
+        console.WriteLine($"  resident memory before both (data and model loaded): {baseline / 1048576.0:N0} MiB; item table {items * (long)options.Backbone.Dim * 4 / 1048576.0:N0} MiB");
+        CliRunner.Emit(json, new
+        {
+            command = "bench", scale_items = items, users, backbone = options.Backbone.Kind, device = ComputeDevice.Describe(device),
+            machine = RunInfo.Capture(ComputeDevice.Describe(device)),
+            evaluation_max_scores_in_memory = options.Evaluation.MaxScoresInMemory, generation_max_scores_in_memory = generation.MaxScoresInMemory,
+            seconds_per_eval = evalSeconds, eval_peak_rss_bytes = evalPeak, recall_at_20_untrained = evaluation.Recall(20),
+            seconds_per_generation_round = generationSeconds, generation_peak_rss_bytes = generationPeak,
+            generation_steps = round.Statistics.StepsJudged, baseline_rss_bytes = baseline,
+        });
+        return 0;
     }
 
     private static double Median(List<double> values)

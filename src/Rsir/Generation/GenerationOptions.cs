@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rsir.Generation;
 
 /// <summary>How the next item is chosen from the scores of the chosen candidate pool.</summary>
@@ -82,10 +84,27 @@ public sealed record GenerationOptions
     /// <summary>Seed of the one random generator every draw of the round comes from.</summary>
     public ulong Seed { get; init; } = 2023;
 
-    /// <summary>Sequences advanced together (seed rows are processed in chunks of BatchSize / M rows).</summary>
+    /// <summary>Sequences advanced together (seed rows are processed in chunks of BatchSize / M rows, fewer for a large
+    /// catalogue: see <see cref="MaxScoresInMemory"/>).</summary>
     public int BatchSize { get; init; } = 1024;
 
     public SeedRows SeedRows { get; init; } = SeedRows.All;
+
+    /// <summary>
+    /// Memory bound for large catalogues: a chunk holds at most this many catalogue cells per tensor (sequences ×
+    /// vocabulary: the score matrix and the used/real/pool masks), so fewer sequences advance together when the
+    /// catalogue is large. The default (2^25 cells, 128 MiB of fp32 scores) never binds on the benchmark datasets
+    /// (1,024 × 18,358 items for Sports) and so leaves their rounds unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long MaxScoresInMemory { get; init; } = DefaultMaxScoresInMemory;
+
+    public const long DefaultMaxScoresInMemory = 1L << 25;
+
+    /// <summary>Seed rows per chunk for a vocabulary of <paramref name="vocabularySize"/> ids (PAD included): BatchSize / M,
+    /// lowered so that rows × M × vocabulary ≤ MaxScoresInMemory, and at least one row.</summary>
+    public int SeedRowsPerChunk(long vocabularySize) =>
+        (int)Math.Max(1, Math.Min(BatchSize / M, MaxScoresInMemory / (M * Math.Max(1, vocabularySize))));
 
     /// <summary>True unless τ is +∞.</summary>
     public bool FidelityControl => !double.IsPositiveInfinity(Tau);
@@ -114,6 +133,8 @@ public sealed record GenerationOptions
                 $"MinLength must be in [2, MaxLength = {MaxLength}] (a training row needs an input and a target); got {MinLength}.");
         if (BatchSize < M)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ M = {M} (all copies of a seed row advance together); got {BatchSize}.");
+        if (MaxScoresInMemory < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxScoresInMemory), $"MaxScoresInMemory must be ≥ 1; got {MaxScoresInMemory}.");
         if (!Enum.IsDefined(SeedRows)) throw new ArgumentOutOfRangeException(nameof(SeedRows), $"SeedRows must be All or RealOnly; got {SeedRows}.");
         return this;
     }

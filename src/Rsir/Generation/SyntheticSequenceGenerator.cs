@@ -88,7 +88,7 @@ public sealed class SyntheticSequenceGenerator
         var tried = new List<TriedSequence>(seedRows.Count * Options.M);
         try
         {
-            int rowsPerChunk = Options.BatchSize / Options.M;
+            int rowsPerChunk = Options.SeedRowsPerChunk(Model.VocabularySize);
             for (int first = 0; first < seedRows.Count; first += rowsPerChunk)
             {
                 int count = Math.Min(rowsPerChunk, seedRows.Count - first);

@@ -351,4 +351,25 @@ public class SyntheticSequenceGeneratorTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => generator.Generate(Toy, round: 0));
         Assert.Contains("round", error.Message);
     }
+
+    [Fact]
+    public void A_large_catalogue_advances_fewer_sequences_together_and_the_memory_bound_alone_sets_the_chunks()
+    {
+        long vocabulary = Items + 1;
+        var roomy = new GenerationOptions { M = 4, Tau = 5, BatchSize = 12, Seed = 11 };   // 3 seed rows per chunk
+        Assert.Equal(3, roomy.SeedRowsPerChunk(vocabulary));
+        var bounded = roomy with { BatchSize = 1024, MaxScoresInMemory = 3 * 4 * vocabulary };   // the bound allows 3 rows
+        Assert.Equal(3, bounded.SeedRowsPerChunk(vocabulary));
+        Assert.Equal(1, (roomy with { MaxScoresInMemory = 1 }).SeedRowsPerChunk(vocabulary));   // never fewer than one row
+        Assert.Equal(6, new GenerationOptions().SeedRowsPerChunk(1_000_001));   // 2^25 cells / (5 × 1M ids)
+        Assert.Equal(204, new GenerationOptions().SeedRowsPerChunk(18_358));     // Sports: BatchSize / M, unchanged
+
+        var model = new LastItemScorer(Items, seed: 7);
+        var a = Run(model, Toy, roomy);
+        var b = Run(model, Toy, bounded);
+        Assert.Equal(a.Rows.Select(r => string.Join(' ', r.Items)), b.Rows.Select(r => string.Join(' ', r.Items)));
+        Assert.NotEqual(a.Rows.Select(r => string.Join(' ', r.Items)),
+            Run(model, Toy, roomy with { BatchSize = 1024 }).Rows.Select(r => string.Join(' ', r.Items)));   // chunks matter
+        Assert.Throws<ArgumentOutOfRangeException>(() => (roomy with { MaxScoresInMemory = 0 }).Validate());
+    }
 }
