@@ -22,7 +22,7 @@ internal static class BenchCommand
         var evaluations = new Option<int>("--evaluations") { Description = "Timed evaluation passes", DefaultValueFactory = _ => 3 };
         var generation = new Option<bool>("--generation") { Description = "Also time one RSIR generation round over all users (m = 5, judge every step)" };
         var scaleItems = new Option<int?>("--scale-items") { Description = "Instead of a dataset: a synthetic catalogue of N items (e.g. 1000000); times one evaluation pass and one generation round and prints their peak memory" };
-        var scaleUsers = new Option<int>("--scale-users") { Description = "Users of the synthetic catalogue benchmark", DefaultValueFactory = _ => 200 };
+        var scaleUsers = new Option<int>("--scale-users") { Description = "Users of the synthetic catalogue benchmark", DefaultValueFactory = _ => 50 };
         var command = new Command("bench", "Time training epochs and full evaluation passes (and a generation round) on a dataset.");
         common.AddTo(command);
         command.Options.Add(epochs);
