@@ -21,14 +21,24 @@ public sealed record RunInfo(string Commit, string Machine, string Os, string Cp
             using var git = Process.Start(start)!;
             string output = git.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit(5000);
-            if (git.ExitCode != 0 || output.Length == 0) return "unknown";
+            if (git.ExitCode != 0 || output.Length == 0) return BuildCommit();
             start.Arguments = "status --porcelain --untracked-files=no";
             using var status = Process.Start(start)!;
             bool dirty = status.StandardOutput.ReadToEnd().Trim().Length > 0;
             status.WaitForExit(5000);
             return dirty ? output + "+dirty" : output;
         }
-        catch (Exception) { return "unknown"; }
+        catch (Exception) { return BuildCommit(); }
+    }
+
+    /// <summary>Outside a checkout (a copied or published build): the commit the SDK stamped into the assembly at build
+    /// time ("1.0.0+&lt;sha&gt;"), marked as such; "unknown" if there is none.</summary>
+    private static string BuildCommit()
+    {
+        var version = typeof(RunInfo).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+        int plus = version?.IndexOf('+') ?? -1;
+        return plus < 0 ? "unknown" : $"{version![(plus + 1)..][..Math.Min(12, version.Length - plus - 1)]} (build)";
     }
 
     private static string CpuModel()
