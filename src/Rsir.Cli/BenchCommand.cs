@@ -33,7 +33,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var options = common.Resolve(parse);
-            var device = ComputeDevice.Resolve(options.Device);
+            var device = options.ResolveDevice();
             if (parse.GetValue(scaleItems) is { } items)
                 return ScaleBench(options, device, items, parse.GetValue(scaleUsers), parse.GetValue(common.Json));
             var loaded = TrainingRun.LoadDataset(options);

@@ -68,7 +68,7 @@ public sealed class RsirLoop
     /// recipe) this run starts from instead of training its own, e.g. the judged run for the no-judge ablation.</param>
     public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default, string? baseFrom = null)
     {
-        var device = ComputeDevice.Resolve(options.Run.Device);
+        var device = options.Run.ResolveDevice();
         var loaded = TrainingRun.LoadDataset(options.Run);
         string? root = resultsFolder is null ? null : Path.GetFullPath(resultsFolder);
         if (baseFrom is not null && root is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));

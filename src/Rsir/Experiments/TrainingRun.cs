@@ -24,6 +24,17 @@ public sealed record TrainingRunOptions
     /// loaded (<see cref="Analysis.NoiseInjection"/>, seeded by the training seed); validation and test stay clean.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public double TrainingNoise { get; init; }
+    /// <summary>Allow TF32 matrix products on CUDA (<see cref="ComputeDevice.SetTf32"/>); off = exact fp32.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Tf32 { get; init; }
+
+    /// <summary>The device these options ask for, with their precision settings applied.</summary>
+    public Device ResolveDevice(string? device = null)
+    {
+        var resolved = ComputeDevice.Resolve(device ?? Device);
+        ComputeDevice.SetTf32(Tf32);
+        return resolved;
+    }
 
     /// <summary>How a --config file is read: field names in any case, comments and trailing commas allowed, enums as
     /// names, NaN/Infinity as strings, and an unknown field (a typo) is an error rather than silently ignored.</summary>
@@ -90,7 +101,7 @@ public static class TrainingRun
         // Everything that can fail on bad input (options, device, data, backbone) comes before the results folder,
         // so a run refused for bad input leaves no NAME.partial behind.
         options.Validate();
-        var device = ComputeDevice.Resolve(options.Device);
+        var device = options.ResolveDevice();
         var loaded = loadedOverride ?? LoadDataset(options);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
         Seeding.SeedTorch(options.Training.Seed);

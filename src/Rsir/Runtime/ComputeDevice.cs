@@ -35,6 +35,19 @@ public static class ComputeDevice
         throw new ArgumentException($"Unknown device '{name}'; use auto, cpu, cuda or cuda:N.");
     }
 
+    /// <summary>
+    /// TF32 for float32 matrix products and convolutions on CUDA (Ampere and later: about 8× the fp32 tensor-core rate,
+    /// 10-bit mantissa). Process-wide, as in PyTorch; no effect on the CPU. Off by default, as in PyTorch.
+    /// </summary>
+    public static void SetTf32(bool allow)
+    {
+        EnsureLibTorch();
+        torch.backends.cuda.matmul.allow_tf32 = allow;
+        torch.backends.cudnn.allow_tf32 = allow;
+    }
+
+    public static bool Tf32Allowed => torch.backends.cuda.matmul.allow_tf32;
+
     public static bool CudaAvailable()
     {
         EnsureLibTorch();
