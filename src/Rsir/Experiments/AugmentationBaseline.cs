@@ -55,8 +55,7 @@ public static class AugmentationBaseline
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
-        int nextUser = real.Select(r => r.User).Append(0).Max() + 1;
-        nextUser = Math.Max(nextUser, data.Test.Select(r => r.User).Append(0).Max() + 1);
+        int nextUser = Generation.SyntheticSequenceGenerator.FirstFreeUserId(data);
         var rows = new List<TrainingRow>();
         int unchanged = 0, tooShort = 0;
         foreach (var row in real)

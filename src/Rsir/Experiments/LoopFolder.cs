@@ -66,15 +66,16 @@ public sealed class LoopFolder
     /// <summary>D_0 as the loop loaded it.</summary>
     public LoadedDataset LoadInitialData() => TrainingRun.LoadDataset(Options.Run);
 
-    /// <summary>D_0, D_1, …, D_K: each round's training set, rebuilt from D_0 and the rounds' synthetic rows.</summary>
-    public IEnumerable<(int Round, Dataset Data)> TrainingSets(Dataset initial)
+    /// <summary>D_0, D_1, …, D_K: each round's training set, rebuilt from D_0 and the rounds' synthetic rows, with the
+    /// rows that round added (none for round 0).</summary>
+    public IEnumerable<(int Round, Dataset Data, IReadOnlyList<TrainingRow> Added)> TrainingSets(Dataset initial)
     {
         var data = initial;
         foreach (int k in Rounds)
         {
-            var synthetic = ReadSynthetic(k);
-            if (synthetic.Count > 0) data = data.WithTrainingRows(synthetic);
-            yield return (k, data);
+            var added = ReadSynthetic(k);
+            if (added.Count > 0) data = data.WithTrainingRows(added);
+            yield return (k, data, added);
         }
     }
 

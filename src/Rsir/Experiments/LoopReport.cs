@@ -1,7 +1,7 @@
-using Microsoft.Data.Analysis;
 using Rsir.Analysis;
 using Rsir.Data;
 using Rsir.Data.Augmentation;
+using Rsir.Generation;
 
 namespace Rsir.Experiments;
 
@@ -18,7 +18,7 @@ public static class LoopReport
 {
     public static IReadOnlyList<RoundDataReport> DataByRound(LoopFolder loop, Dataset initial, ApEnOptions? apen = null) =>
         loop.TrainingSets(initial)
-            .Select(set => Measure(set.Round, set.Data, loop.ReadSynthetic(set.Round), apen) with { Test = loop.ReadRound(set.Round).Test })
+            .Select(set => Measure(set.Round, set.Data, set.Added, apen) with { Test = loop.ReadRound(set.Round).Test })
             .ToArray();
 
     /// <summary>
@@ -33,7 +33,7 @@ public static class LoopReport
         var data = initial.RealOnly();
         var similar = AugmentationBaseline.MostSimilarItems(data.TrainRows, data.ItemCount);
         var random = new Random(seed);
-        int nextUser = data.TrainRows.Select(r => r.User).Concat(data.Test.Select(r => r.User)).Append(0).Max() + 1;
+        int nextUser = SyntheticSequenceGenerator.FirstFreeUserId(data);
         var reports = new List<RoundDataReport> { Measure(0, data, Array.Empty<TrainingRow>(), apen) };
         foreach (int k in loop.Rounds.Skip(1))
         {
@@ -65,15 +65,4 @@ public static class LoopReport
         var baseline = loop.ReadTestRanks(0);
         return loop.Rounds.Skip(1).Select(round => (round, Significance.Compare(baseline, loop.ReadTestRanks(round), metric, k))).ToArray();
     }
-
-    public static DataFrame ToDataFrame(IReadOnlyList<RoundDataReport> reports) => new(
-        new Int32DataFrameColumn("round", reports.Select(r => r.Round)),
-        new Int32DataFrameColumn("train_rows", reports.Select(r => r.TrainRows)),
-        new Int32DataFrameColumn("synthetic_rows", reports.Select(r => r.SyntheticRows)),
-        new Int32DataFrameColumn("added_rows", reports.Select(r => r.AddedRows)),
-        new DoubleDataFrameColumn("density", reports.Select(r => r.Density)),
-        new DoubleDataFrameColumn("apen", reports.Select(r => r.ApEn)),
-        new DoubleDataFrameColumn("apen_real", reports.Select(r => r.ApEnReal)),
-        new DoubleDataFrameColumn("apen_synthetic", reports.Select(r => r.ApEnSynthetic)),
-        new DoubleDataFrameColumn("apen_added", reports.Select(r => r.ApEnAdded)));
 }

@@ -198,13 +198,10 @@ public sealed class RsirLoop
     {
         var target = Path.Combine(root, LoopFolder.RoundFolderName(0));
         if (File.Exists(Path.Combine(target, "done"))) return;
-        var staging = target + ".partial";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);   // an unfinished attempt
-        Directory.CreateDirectory(staging);
-        foreach (var file in Directory.GetFiles(Path.Combine(source.Path, LoopFolder.RoundFolderName(0))))
-            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-        Directory.Move(staging, target);
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);   // a folder without "done": an unfinished attempt
+        var files = ResultsFolder.Open(root, LoopFolder.RoundFolderName(0));
+        foreach (var file in Directory.GetFiles(source.RoundFolder(0))) File.Copy(file, files.File(Path.GetFileName(file)));
+        files.Complete();
     }
 
     private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,

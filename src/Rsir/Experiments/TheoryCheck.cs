@@ -102,9 +102,8 @@ public static class TheoryCheck
             {
                 cancellation.ThrowIfCancellationRequested();
                 stage?.Invoke($"miss rate of round {k}'s synthetic rows (τ {tau})");
-                var rows = loop.ReadSynthetic(k);
                 var prefix = JudgeMissRate.PrefixLengths(loop.Options.Generation.Prefix, sets[k - 1].Data.TrainRows);
-                added.Add(JudgeMissRate.Measure(reference, rows, prefix, missOptions));
+                added.Add(JudgeMissRate.Measure(reference, sets[k].Added, prefix, missOptions));
                 missRates.Add(new RoundMissRate(k, added[^1], MissRate.Pool(added)));
             }
         }
