@@ -46,8 +46,8 @@ public sealed class Cl4SRec : SequentialRecommender
         if (sequences.Count < 2) return null;
 
         using var scope = NewDisposeScope();
-        var first = MeanPooledView(AugmentedView(sequences, random));
-        var second = MeanPooledView(AugmentedView(sequences, random));
+        var first = MeanPooled(AugmentedView(sequences, random));
+        var second = MeanPooled(AugmentedView(sequences, random));
         return (ContrastiveWeight * InfoNce(first, second, Temperature)).MoveToOuterDisposeScope();
     }
 
@@ -83,11 +83,24 @@ public sealed class Cl4SRec : SequentialRecommender
         return sequences.Select(augment).ToList();
     }
 
-    private Tensor MeanPooledView(List<int[]> view)
+    /// <summary>
+    /// Each sequence's mean encoder output over its items, (B, Dim) in input order. The rows of a view do not
+    /// interact, so they are encoded in length groups: the same values as one padded batch, without encoding up to
+    /// 50 padded positions for a 5-item sequence.
+    /// </summary>
+    internal Tensor MeanPooled(IReadOnlyList<int[]> view)
     {
-        var (items, lengths) = Pad(view, ItemTable.device);
-        var hidden = Encode(items);
-        var valid = items.ne(0).unsqueeze(-1).to_type(hidden.dtype);
-        return (hidden * valid).sum(1) / lengths.unsqueeze(-1).to_type(hidden.dtype);
+        var order = Enumerable.Range(0, view.Count).OrderBy(i => view[i].Length).ToArray();
+        var pooled = new List<Tensor>();
+        foreach (var (from, to) in LengthGroups.Boundaries(order.Select(i => Math.Min(MaxLength, view[i].Length)).ToArray()))
+        {
+            var (items, lengths) = Pad(order[from..to].Select(i => view[i]).ToList(), ItemTable.device);
+            var hidden = Encode(items);
+            var valid = items.ne(0).unsqueeze(-1).to_type(hidden.dtype);
+            pooled.Add((hidden * valid).sum(1) / lengths.unsqueeze(-1).to_type(hidden.dtype));
+        }
+        var inputPosition = new long[order.Length];
+        for (int k = 0; k < order.Length; k++) inputPosition[order[k]] = k;
+        return cat(pooled, 0).index_select(0, tensor(inputPosition, device: ItemTable.device));
     }
 }

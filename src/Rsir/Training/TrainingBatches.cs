@@ -1,4 +1,5 @@
 using Rsir.Data;
+using Rsir.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,36 +43,13 @@ public static class TrainingBatches
         var byLength = sequences.OrderBy(s => s.Length).ToArray();
         var groups = new List<LengthGroup>();
         int positions = 0;
-        foreach (var (from, to) in GroupBoundaries(byLength.Select(s => s.Length - 1).ToArray(), groupCost))
+        foreach (var (from, to) in LengthGroups.Boundaries(byLength.Select(s => s.Length - 1).ToArray(), groupCost))
         {
             var group = Group(byLength[from..to], itemCount, device);
             positions += group.Positions;
             groups.Add(group);
         }
         return new TrainingStep(groups, sequences.Select(s => s[..^1]).ToArray(), positions);
-    }
-
-    /// <summary>
-    /// Splits ascending lengths into contiguous groups minimising Σ (rows × longest length) + groupCost × groups.
-    /// </summary>
-    internal static List<(int From, int To)> GroupBoundaries(int[] ascendingLengths, int groupCost)
-    {
-        int n = ascendingLengths.Length;
-        var best = new long[n + 1];
-        var cut = new int[n + 1];
-        for (int end = 1; end <= n; end++)
-        {
-            best[end] = long.MaxValue;
-            for (int begin = 0; begin < end; begin++)
-            {
-                long cost = best[begin] + (long)(end - begin) * ascendingLengths[end - 1] + groupCost;
-                if (cost < best[end]) { best[end] = cost; cut[end] = begin; }
-            }
-        }
-        var bounds = new List<(int, int)>();
-        for (int end = n; end > 0; end = cut[end]) bounds.Add((cut[end], end));
-        bounds.Reverse();
-        return bounds;
     }
 
     private static LengthGroup Group(int[][] sequences, int itemCount, Device device)

@@ -21,7 +21,7 @@ public sealed record TrainingOptions
     /// length (one optimiser step over all of them, loss averaged over the batch's positions, exactly as one padded
     /// batch) so that short sequences are not padded to the longest.
     /// </summary>
-    public int GroupCostInPositions { get; init; } = 512;
+    public int GroupCostInPositions { get; init; } = Models.LengthGroups.DefaultGroupCost;
 
     public TrainingOptions Validate()
     {

@@ -117,6 +117,26 @@ public class Cl4SRecTests
         Assert.Equal(losses[2], model.AuxiliaryLoss(sequences, new Random(2))!.item<float>());
     }
 
+    [Fact]
+    public void Views_encoded_in_length_groups_equal_one_padded_batch()
+    {
+        using var scope = NewDisposeScope();
+        var model = (Cl4SRec)Create("cl4srec", dropout: 0.0);
+        model.eval();
+        var random = new Random(4);
+        // 600 sequences of lengths 1..30 in shuffled order: several groups, and the order must come back.
+        var view = Enumerable.Range(0, 600).Select(_ =>
+            Enumerable.Range(0, random.Next(1, 31)).Select(_ => random.Next(1, ItemCount + 1)).ToArray()).ToList();
+
+        var grouped = model.MeanPooled(view);
+        var (items, lengths) = model.Pad(view, CPU);
+        var hidden = model.Encode(items);
+        var padded = (hidden * items.ne(0).unsqueeze(-1).to_type(hidden.dtype)).sum(1) / lengths.unsqueeze(-1).to_type(hidden.dtype);
+
+        Assert.Equal(new long[] { 600, 16 }, grouped.shape);
+        Assert.True(grouped.allclose(padded, rtol: 1e-4, atol: 1e-5));
+    }
+
     private static double[,] ToArray(Tensor matrix)
     {
         var values = matrix.data<double>().ToArray();

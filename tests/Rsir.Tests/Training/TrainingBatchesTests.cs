@@ -12,11 +12,11 @@ public class TrainingBatchesTests
     public void Group_boundaries_trade_padding_against_group_cost()
     {
         var lengths = new[] { 2, 2, 3, 3, 40 };
-        Assert.Single(TrainingBatches.GroupBoundaries(lengths, groupCost: 1000));
-        var split = TrainingBatches.GroupBoundaries(lengths, groupCost: 0);
+        Assert.Single(LengthGroups.Boundaries(lengths, groupCost: 1000));
+        var split = LengthGroups.Boundaries(lengths, groupCost: 0);
         Assert.Equal(new[] { (0, 2), (2, 4), (4, 5) }, split);
         // Contiguous and covering every row once.
-        var mid = TrainingBatches.GroupBoundaries(lengths, groupCost: 50);
+        var mid = LengthGroups.Boundaries(lengths, groupCost: 50);
         Assert.Equal(0, mid[0].From);
         Assert.Equal(5, mid[^1].To);
         for (int i = 1; i < mid.Count; i++) Assert.Equal(mid[i - 1].To, mid[i].From);
