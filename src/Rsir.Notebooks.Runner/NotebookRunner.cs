@@ -42,14 +42,18 @@ public sealed class NotebookRunner
     private readonly TextWriter log;
     private readonly TimeSpan cellTimeout;
     private readonly string? configuration;
+    private readonly string? references;
 
     /// <param name="configuration">When set, <c>#r</c> lines load from <c>bin/{configuration}/</c> instead of
     /// <c>bin/Release/</c> (the notebooks as written reference the Release build).</param>
-    public NotebookRunner(TextWriter log, TimeSpan cellTimeout, string? configuration = null)
+    /// <param name="references">When set, every <c>#r "….dll"</c> line loads the same file name from this folder
+    /// (a published bundle, as on a GPU machine without the .NET SDK).</param>
+    public NotebookRunner(TextWriter log, TimeSpan cellTimeout, string? configuration = null, string? references = null)
     {
         this.log = log;
         this.cellTimeout = cellTimeout;
         this.configuration = configuration;
+        this.references = references is null ? null : System.IO.Path.GetFullPath(references);
     }
 
     public async Task<NotebookRunResult> RunAsync(string path)
@@ -106,7 +110,7 @@ public sealed class NotebookRunner
             KernelCommandResult? result;
             using (kernel.KernelEvents.Subscribe(outputs.On))
             {
-                var submission = kernel.SubmitCodeAsync(WithConfiguration(cell.Contents, configuration));
+                var submission = kernel.SubmitCodeAsync(RewriteReferences(cell.Contents, configuration, references));
                 var finished = await Task.WhenAny(submission, Task.Delay(cellTimeout));
                 result = finished == submission ? await submission : null;
             }
@@ -132,14 +136,23 @@ public sealed class NotebookRunner
         return (runs, null);
     }
 
-    /// <summary>Points the <c>#r</c> lines of a cell at <c>bin/{configuration}/</c> instead of <c>bin/Release/</c>.</summary>
-    internal static string WithConfiguration(string contents, string? configuration)
+    /// <summary>Points the <c>#r</c> lines of a cell at <c>bin/{configuration}/</c> instead of <c>bin/Release/</c>,
+    /// or, with <paramref name="references"/>, at that folder's copy of each referenced .dll.</summary>
+    internal static string RewriteReferences(string contents, string? configuration, string? references = null)
     {
-        if (configuration is null) return contents;
+        if (configuration is null && references is null) return contents;
         var lines = contents.Split('\n');
         for (int i = 0; i < lines.Length; i++)
-            if (lines[i].TrimStart().StartsWith("#r ", StringComparison.Ordinal))
-                lines[i] = lines[i].Replace("/bin/Release/", $"/bin/{configuration}/", StringComparison.Ordinal);
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (!line.TrimStart().StartsWith("#r ", StringComparison.Ordinal)) continue;
+            if (configuration is not null)
+                line = line.Replace("/bin/Release/", $"/bin/{configuration}/", StringComparison.Ordinal);
+            var path = line.TrimStart()[3..].Trim().Trim('"');
+            if (references is not null && path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !path.Contains(':'))
+                line = $"#r \"{System.IO.Path.Combine(references, System.IO.Path.GetFileName(path))}\"";
+            lines[i] = line;
+        }
         return string.Join('\n', lines);
     }
 

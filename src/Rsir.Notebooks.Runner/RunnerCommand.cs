@@ -19,6 +19,7 @@ public static class RunnerCommand
           --cell-timeout SEC    fail a cell that runs longer than SEC seconds (default 1800)
           --configuration NAME  load the workbench from bin/NAME/ instead of bin/Release/ in the notebooks' #r lines
                                 (tests run the notebooks on the build they were built with, e.g. Debug)
+          --references DIR      load every #r'd .dll from DIR instead (a published bundle, e.g. on a GPU machine)
           --quiet               print only one line per notebook
           -h, --help            show this help
 
@@ -53,7 +54,7 @@ public static class RunnerCommand
             NotebookRunResult result;
             try
             {
-                result = await new NotebookRunner(log, options.CellTimeout, options.Configuration).RunAsync(path);
+                result = await new NotebookRunner(log, options.CellTimeout, options.Configuration, options.References).RunAsync(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
             {
@@ -84,7 +85,7 @@ public static class RunnerCommand
 
 /// <summary>Parsed command-line options.</summary>
 public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOutputs, string? OutputFile,
-    string? Profile, TimeSpan CellTimeout, bool Quiet, bool ShowHelp, string? Configuration = null)
+    string? Profile, TimeSpan CellTimeout, bool Quiet, bool ShowHelp, string? Configuration = null, string? References = null)
 {
     public static readonly string[] Profiles = ["quick", "paper"];
 
@@ -92,7 +93,7 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
     {
         var notebooks = new List<string>();
         bool write = false, quiet = false, help = false;
-        string? output = null, profile = null, configuration = null;
+        string? output = null, profile = null, configuration = null, references = null;
         var timeout = TimeSpan.FromMinutes(30);
         for (int i = 0; i < args.Count; i++)
         {
@@ -117,6 +118,10 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
                     if (configuration.Length == 0 || configuration.Any(c => !char.IsLetterOrDigit(c) && c is not ('-' or '_' or '.')))
                         throw new ArgumentException($"--configuration must be a build configuration name such as Debug; got '{configuration}'.");
                     break;
+                case "--references":
+                    references = Value();
+                    if (!Directory.Exists(references)) throw new ArgumentException($"--references: folder '{references}' does not exist.");
+                    break;
                 case "--quiet": quiet = true; break;
                 case "-h" or "--help" or "-?": help = true; break;
                 default:
@@ -125,7 +130,7 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
                     break;
             }
         }
-        if (help) return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, true, configuration);
+        if (help) return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, true, configuration, references);
         if (notebooks.Count == 0) throw new ArgumentException("Name at least one .ipynb notebook.");
         foreach (var n in notebooks)
         {
@@ -137,8 +142,8 @@ public sealed record RunnerOptions(IReadOnlyList<string> Notebooks, bool WriteOu
             throw new ArgumentException("--out takes exactly one notebook.");
         if (output is not null && write)
             throw new ArgumentException("Use either --write-outputs or --out, not both.");
-        if (configuration is not null && (write || output is not null))
-            throw new ArgumentException("--configuration changes the notebooks' code as run; it cannot be combined with --write-outputs or --out.");
-        return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, false, configuration);
+        if ((configuration ?? references) is not null && (write || output is not null))
+            throw new ArgumentException("--configuration and --references change the notebooks' code as run; they cannot be combined with --write-outputs or --out.");
+        return new RunnerOptions(notebooks, write, output, profile, timeout, quiet, false, configuration, references);
     }
 }

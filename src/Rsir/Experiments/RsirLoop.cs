@@ -64,6 +64,7 @@ public sealed class RsirLoop
     public event Action<int, string>? Stage;
 
     /// <param name="resultsFolder">Where rounds are saved; a folder with finished rounds resumes after the last one.</param>
+    /// <param name="cancellation">Stops between epochs; the finished rounds stay saved for a resume.</param>
     /// <param name="baseFrom">Another loop folder whose finished base model f_0 (same data, backbone and training
     /// recipe) this run starts from instead of training its own, e.g. the judged run for the no-judge ablation.</param>
     public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default, string? baseFrom = null)

@@ -90,6 +90,23 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void References_load_every_referenced_dll_from_the_given_folder()
+    {
+        using var folder = new TempDirectory();
+        var bundle = Directory.CreateDirectory(folder.File("bundle")).FullName;
+        File.Copy(typeof(MathNet.Numerics.SpecialFunctions).Assembly.Location, Path.Combine(bundle, "MathNet.Numerics.dll"));
+        string path = folder.Write("bundled.ipynb", Notebook(
+            ("code", "#r \"../no/such/build/bin/Release/MathNet.Numerics.dll\"\nConsole.WriteLine($\"gamma {MathNet.Numerics.SpecialFunctions.Gamma(5)}\");")));
+
+        var asWritten = RunnerProcess.Run([path], Limit);
+        Assert.True(asWritten.ExitCode == 1, asWritten.Describe());
+
+        var bundled = RunnerProcess.Run([path, "--references", bundle], Limit);
+        Assert.True(bundled.ExitCode == 0, bundled.Describe());
+        Assert.Contains("gamma 24", bundled.Stdout);
+    }
+
+    [Fact]
     public void Bad_arguments_exit_with_2()
     {
         var run = RunnerProcess.Run(["--profile", "huge", "x.ipynb"], Limit);
