@@ -73,7 +73,7 @@ internal static class LoopCommand
                 {
                     round = r.Round, test = r.Test, train_rows = r.TrainRows, synthetic_rows = r.SyntheticRows,
                     density = r.Density, mean_synthetic_length = r.Generation?.MeanLength, judge_pass_rate = r.Generation?.JudgePassRate,
-                    epochs = r.EpochsRun, seconds = r.Seconds, resumed = r.Resumed,
+                    epochs = r.EpochsRun, best_epoch = r.BestEpoch, seconds_per_epoch = r.SecondsPerEpoch, seconds = r.Seconds, resumed = r.Resumed,
                 }),
                 results = result.ResultsPath,
             });
