@@ -99,7 +99,7 @@ internal static class AnalyzeCommand
     }
 
     private static void AddRow(Table table, string label, PairedComparison c) =>
-        table.AddRow(label, $"{c.Users:N0}", $"{c.BaselineMean:F4}", $"{c.CandidateMean:F4}", $"{c.MeanDifference:+0.0000;-0.0000}",
+        table.AddRow(label, $"{c.Users:N0}", $"{c.BaselineMean:F4}", $"{c.CandidateMean:F4}", CliRunner.Signed(c.MeanDifference),
             $"{c.TTest.Statistic:F3}", $"{c.TTest.PValue:G3}", $"{c.Wilcoxon.WPlus:F1}", $"{c.Wilcoxon.PValue:G3}");
 
     private static object Json(PairedComparison c) => new

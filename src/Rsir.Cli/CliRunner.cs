@@ -29,6 +29,14 @@ internal static class CliRunner
         }
     }
 
+    /// <summary>A difference with its sign, four decimals: "+0.0022", "-0.0013", and "0.0000" when it rounds to zero
+    /// (.NET's "+0.0000;-0.0000" prints "-+0.0000" for a tiny negative number).</summary>
+    public static string Signed(double difference)
+    {
+        double rounded = Math.Round(difference, 4);
+        return rounded == 0 ? "0.0000" : rounded.ToString("+0.0000;-0.0000", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static IAnsiConsole CreateProgressConsole(TextWriter writer)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });

@@ -57,7 +57,7 @@ internal static class SweepCommand
             {
                 var f = point.Final;
                 table.AddRow(Format(point.Value), $"{f.Recall(10):F4}", $"{f.Recall(20):F4}", $"{f.Ndcg(10):F4}", $"{f.Ndcg(20):F4}",
-                    $"{f.Ndcg(10) - result.Base.Ndcg(10):+0.0000;-0.0000}", $"{f.SyntheticRows:N0}",
+                    CliRunner.Signed(f.Ndcg(10) - result.Base.Ndcg(10)), $"{f.SyntheticRows:N0}",
                     f.Generation is null ? "-" : $"{f.Generation.MeanLength:F1}", f.Generation is null ? "-" : $"{f.Generation.JudgePassRate:P1}");
             }
             console.Write(table);

@@ -52,7 +52,7 @@ internal static class TheoryCommand
         var table = new Table().AddColumns("k", "E_k", "λ_k", "p̃_k", "E_k+1", "bound", "slack", "(1−p̃)ρ", "contracts", "within bound", "E*");
         foreach (var r in t.Rows)
             table.AddRow($"{r.Round}→{r.Round + 1}", $"{r.Error:F4}", $"{r.SyntheticShare:F3}", $"{r.MissRate:F3}", $"{r.NextError:F4}",
-                $"{r.Bound:F4}", $"{r.Slack:+0.0000;-0.0000}", $"{r.ContractionFactor:F3}", r.Contracts ? "yes" : "no",
+                $"{r.Bound:F4}", CliRunner.Signed(r.Slack), $"{r.ContractionFactor:F3}", r.Contracts ? "yes" : "no",
                 r.WithinBound ? "yes" : "no", double.IsNaN(r.FixedPoint) ? "-" : $"{r.FixedPoint:F4}");
         console.Write(table);
         string rho = t.Rho.Basis == "given" ? $"ρ = {t.Rho.Value:F4} (given)"
