@@ -81,6 +81,7 @@ public sealed class RsirLoop
         var rounds = new List<RoundResult>();
         var tests = new List<EvaluationResult>();
         SequentialRecommender? learner = null, teacher = null;
+        TrainingResult? teacherResult = null;   // set in the rounds that train a teacher; saved with the round
         try
         {
             for (int k = 0; k <= options.Rounds; k++)
@@ -116,7 +117,9 @@ public sealed class RsirLoop
                 {
                     Stage?.Invoke(k, $"training teacher {options.Teacher.Kind} on D_{k}");
                     teacher?.Dispose();
-                    teacher = Train(Fresh(options.Teacher, data, device, loaded.Origin.Name), data, k, cancellation).Model;
+                    (teacher, teacherResult) = Train(Fresh(options.Teacher, data, device, loaded.Origin.Name), data, k, cancellation);
+                    var t = teacherResult.Test;
+                    Stage?.Invoke(k, $"teacher {options.Teacher.Kind}: test R@10 {t.Recall(10):F4}, N@10 {t.Ndcg(10):F4} ({teacherResult.EpochsRun} epochs)");
                 }
 
                 Stage?.Invoke(k, k == 0 ? "training the base model f_0 on D_0"
@@ -130,7 +133,8 @@ public sealed class RsirLoop
                 var roundResult = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
                     result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, synthetic, data.TrainingDensity(),
                     generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false);
-                if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher);
+                if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher, teacherResult);
+                teacherResult = null;
                 rounds.Add(roundResult);
                 tests.Add(result.Test);
                 RoundCompleted?.Invoke(roundResult);
@@ -206,7 +210,7 @@ public sealed class RsirLoop
     }
 
     private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,
-        SequentialRecommender learner, SequentialRecommender? teacher)
+        SequentialRecommender learner, SequentialRecommender? teacher, TrainingResult? teacherResult)
     {
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);   // a folder without "done": an unfinished attempt
         var files = ResultsFolder.Open(Path.GetDirectoryName(folder)!, Path.GetFileName(folder));
@@ -225,6 +229,7 @@ public sealed class RsirLoop
         files.WriteJson("round.json", round);
         files.WriteCsv("epochs.csv", TrainingRun.EpochHeader, result.Epochs.Select(TrainingRun.EpochRow));
         TrainingRun.WriteOutcome(files, result);
+        if (teacherResult is not null) TrainingRun.WriteOutcome(files, teacherResult, prefix: "teacher_");
         AtomicFile.WriteAllText(files.File("done"), DateTimeOffset.UtcNow.ToString("O"));
         files.Complete();
     }

@@ -154,9 +154,11 @@ public static class TrainingRun
         new object[] { r.Epoch, r.Loss, r.ValidationScore, r.TrainSeconds, r.ValidationSeconds, r.Improved, r.BestEpoch };
 
     /// <summary>metrics.json / metrics.csv (test and validation) and per-user test ranks.</summary>
-    public static void WriteOutcome(ResultsFolder folder, TrainingResult result)
+    /// <summary>metrics.json, metrics.csv and test_ranks.csv; <paramref name="prefix"/> names another model's copies
+    /// in the same folder (a weak-to-strong teacher's: teacher_metrics.json, …).</summary>
+    public static void WriteOutcome(ResultsFolder folder, TrainingResult result, string prefix = "")
     {
-        folder.WriteJson("metrics.json", new
+        folder.WriteJson(prefix + "metrics.json", new
         {
             protocol = result.Test.Protocol.ToString(),
             test = result.Test.Metrics(),
@@ -167,10 +169,10 @@ public static class TrainingRun
             seconds_per_epoch = result.SecondsPerEpoch,
             total_seconds = result.TotalSeconds,
         });
-        folder.WriteCsv("metrics.csv", new[] { "split", "metric", "value" },
+        folder.WriteCsv(prefix + "metrics.csv", new[] { "split", "metric", "value" },
             result.Test.Metrics().Select(m => new object[] { "test", m.Key, m.Value })
                 .Concat(result.Validation.Metrics().Select(m => new object[] { "validation", m.Key, m.Value })));
-        folder.WriteCsv("test_ranks.csv", new[] { "user", "rank" },
+        folder.WriteCsv(prefix + "test_ranks.csv", new[] { "user", "rank" },
             result.Test.Users.Zip(result.Test.Ranks, (u, r) => new object[] { u, r == RankingMetrics.Miss ? -1 : r }));
     }
 }

@@ -57,6 +57,35 @@ public class RsirLoopTests
     }
 
     [Fact]
+    public void A_weak_to_strong_run_generates_with_the_teacher_and_records_the_teachers_own_results()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-w2s-").FullName;
+        try
+        {
+            var options = ToyOptions(WriteToyDataset(folder), rounds: 1) with
+            {
+                Teacher = new BackboneOptions { Kind = "sasrec", Dim = 8, Heads = 2, FeedForward = 16, Layers = 1, MaxLength = 20 },
+            };
+            var stages = new List<string>();
+            var loop = new RsirLoop(options);
+            loop.Stage += (_, text) => stages.Add(text);
+            var result = loop.Run(Path.Combine(folder, "run"));
+
+            Assert.Contains(stages, s => s.StartsWith("training teacher sasrec on D_0"));
+            Assert.Contains(stages, s => s.StartsWith("teacher sasrec: test R@10 "));
+            Assert.Contains(stages, s => s.StartsWith("generating from D_0 with SasRec"));
+            var round0 = Path.Combine(folder, "run", "round-00");
+            Assert.True(File.Exists(Path.Combine(round0, "teacher.bin")));
+            var teacherMetrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(round0, "teacher_metrics.json")));
+            Assert.True(teacherMetrics.RootElement.GetProperty("test").TryGetProperty("ndcg@10", out _));
+            Assert.True(File.Exists(Path.Combine(round0, "teacher_test_ranks.csv")));
+            Assert.False(File.Exists(Path.Combine(folder, "run", "round-01", "teacher_metrics.json")));   // the last round trains no teacher
+            Assert.True(result.Rounds[1].SyntheticRows > 0);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
     public void An_interrupted_run_resumes_after_its_last_finished_round_with_identical_results()
     {
         var folder = Directory.CreateTempSubdirectory("rsir-loop-").FullName;
