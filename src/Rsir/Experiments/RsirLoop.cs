@@ -81,7 +81,6 @@ public sealed class RsirLoop
         var rounds = new List<RoundResult>();
         var tests = new List<EvaluationResult>();
         SequentialRecommender? learner = null, teacher = null;
-        TrainingResult? teacherResult = null;   // set in the rounds that train a teacher; saved with the round
         try
         {
             for (int k = 0; k <= options.Rounds; k++)
@@ -113,6 +112,7 @@ public sealed class RsirLoop
                     VerifyProtocol(data);
                 }
 
+                TrainingResult? teacherResult = null;   // only the rounds that train a teacher
                 if (options.Teacher is not null && k < options.Rounds)
                 {
                     Stage?.Invoke(k, $"training teacher {options.Teacher.Kind} on D_{k}");
@@ -134,7 +134,6 @@ public sealed class RsirLoop
                     result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, synthetic, data.TrainingDensity(),
                     generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false);
                 if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher, teacherResult);
-                teacherResult = null;
                 rounds.Add(roundResult);
                 tests.Add(result.Test);
                 RoundCompleted?.Invoke(roundResult);

@@ -153,7 +153,6 @@ public static class TrainingRun
     public static IEnumerable<object> EpochRow(EpochReport r) =>
         new object[] { r.Epoch, r.Loss, r.ValidationScore, r.TrainSeconds, r.ValidationSeconds, r.Improved, r.BestEpoch };
 
-    /// <summary>metrics.json / metrics.csv (test and validation) and per-user test ranks.</summary>
     /// <summary>metrics.json, metrics.csv and test_ranks.csv; <paramref name="prefix"/> names another model's copies
     /// in the same folder (a weak-to-strong teacher's: teacher_metrics.json, …).</summary>
     public static void WriteOutcome(ResultsFolder folder, TrainingResult result, string prefix = "")
