@@ -11,6 +11,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(DataCommands.Create());
         root.Subcommands.Add(LoopCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());

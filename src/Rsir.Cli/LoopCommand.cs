@@ -13,19 +13,17 @@ internal static class LoopCommand
     {
         var common = new CommonOptions();
         var rounds = new Option<int>("--rounds") { Description = "RSIR rounds after the base model", DefaultValueFactory = _ => 3 };
-        var tau = new Option<double?>("--tau") { Description = "Judge rank threshold (default 20)" };
-        var p = new Option<double?>("--p") { Description = "Probability of the user's-own pool at each step (default 0.5)" };
-        var m = new Option<int?>("--m") { Description = "Synthetic copies per seed row (default 5)" };
+        var flags = new GenerationFlags();
         var finetune = new Option<bool>("--finetune") { Description = "RSIR-FT: fine-tune f_k instead of training from scratch" };
-        var noJudge = new Option<bool>("--no-judge") { Description = "Ablation: no fidelity control (tau = infinity)" };
-        var seeds = new Option<SeedRows?>("--seeds") { Description = "Seed rows for generation: All (D_k, released code) or RealOnly" };
         var teacher = new Option<string?>("--teacher") { Description = "Weak-to-strong: backbone preset that generates (e.g. sasrec-small)" };
         var student = new Option<string?>("--student") { Description = "Alias of --backbone when --teacher is given" };
         var name = new Option<string?>("--name") { Description = "Results folder name; an existing run of that name resumes (a larger --rounds extends it)" };
         var baseFrom = new Option<DirectoryInfo?>("--base-from") { Description = "Start from the finished base model f_0 of another loop folder trained the same way (e.g. the judged run, for --no-judge)" };
         var command = new Command("loop", "RSIR: base model, then generate → judge → retrain for K rounds.");
         common.AddTo(command);
-        foreach (var option in new Option[] { rounds, tau, p, m, finetune, noJudge, seeds, teacher, student, name, baseFrom })
+        command.Options.Add(rounds);
+        flags.AddTo(command);
+        foreach (var option in new Option[] { finetune, teacher, student, name, baseFrom })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -33,12 +31,7 @@ internal static class LoopCommand
             if (parse.GetValue(student) is { } s) run = run with { Backbone = Backbones.Preset(s) with { MaxLength = run.Backbone.MaxLength } };
             // Synthetic sequences can be no longer than the backbone reads: default to min(50, the backbone's MaxLength).
             var generation = new GenerationOptions { Seed = (ulong)run.Training.Seed };
-            generation = generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) };
-            if (parse.GetValue(tau) is { } t) generation = generation with { Tau = t };
-            if (parse.GetValue(p) is { } pv) generation = generation with { P = pv };
-            if (parse.GetValue(m) is { } mv) generation = generation with { M = mv };
-            if (parse.GetValue(seeds) is { } sr) generation = generation with { SeedRows = sr };
-            if (parse.GetValue(noJudge)) generation = generation.WithoutFidelityControl();
+            generation = flags.Apply(parse, generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) });
             var options = new RsirLoopOptions
             {
                 Run = run, Generation = generation, Rounds = parse.GetValue(rounds), FineTune = parse.GetValue(finetune),

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Rsir.Data;
 using Rsir.Evaluation;
+using Rsir.Models;
+using Rsir.Runtime;
+using TorchSharp;
 
 namespace Rsir.Experiments;
 
@@ -77,6 +80,30 @@ public sealed class LoopFolder
             if (added.Count > 0) data = data.WithTrainingRows(added);
             yield return (k, data, added);
         }
+    }
+
+    /// <summary>The model that generated round k+1's rows from D_k: f_k, or round k's teacher in a weak-to-strong run.</summary>
+    public SequentialRecommender LoadGenerator(int round, int itemCount, torch.Device device, string datasetName)
+    {
+        var folder = Finished(round);
+        if (Options.Teacher is null)
+            return LoadModel(System.IO.Path.Combine(folder, "model.bin"), Options.Run.Backbone, itemCount, datasetName, Options.Run.Training.Seed, device);
+        var teacher = System.IO.Path.Combine(folder, "teacher.bin");
+        if (!File.Exists(teacher))
+            throw new FileNotFoundException($"Round {round} of '{Path}' has no teacher.bin: a weak-to-strong run trains a teacher in every round but its last.", teacher);
+        return LoadModel(teacher, Options.Teacher, itemCount, datasetName, Options.Run.Training.Seed, device);
+    }
+
+    /// <summary>A saved model: the backbone built as training built it (same seed), then its saved weights.</summary>
+    internal static SequentialRecommender LoadModel(string file, BackboneOptions backbone, int itemCount, string datasetName, long seed, torch.Device device)
+    {
+        if (!File.Exists(file))
+            throw new FileNotFoundException($"No saved model at {file} (committed results folders leave the weights out).", file);
+        Seeding.SeedTorch(seed);
+        var model = Backbones.Create(backbone, itemCount, datasetName);
+        model.to(device);
+        model.load(file);
+        return model;
     }
 
     private string Finished(int round)

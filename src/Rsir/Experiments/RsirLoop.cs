@@ -105,7 +105,7 @@ public sealed class RsirLoop
                 {
                     var generator = teacher ?? learner!;
                     Stage?.Invoke(k, $"generating from D_{k - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
-                    var generation = options.Generation with { Seed = options.Generation.Seed + (ulong)k };
+                    var generation = options.Generation with { Seed = RoundSeed(options.Generation, k) };
                     generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, k);
                     judgeMeanRank = generated.Judge.MeanRank;
                     data = generated.AppendTo(data);
@@ -217,12 +217,7 @@ public sealed class RsirLoop
         if (teacher is not null) AtomicFile.WriteVia(files.File("teacher.bin"), t => teacher.save(t));
         if (generated is not null)
         {
-            AtomicFile.WriteAllText(files.File("synthetic.tsv"), w =>
-            {
-                w.Write("pseudo_user\tsource_user\tgenerator\tstop_reason\titems\n");
-                foreach (var row in generated.Rows)
-                    w.Write($"{row.User}\t{row.Origin.SourceUser}\t{row.Origin.Generator}\t{row.Origin.StopReason}\t{string.Join(' ', row.Items)}\n");
-            });
+            WriteSynthetic(files.File("synthetic.tsv"), generated.Rows);
             files.WriteJson("judge.json", generated.Judge);
         }
         files.WriteJson("round.json", round);
@@ -242,14 +237,13 @@ public sealed class RsirLoop
         bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
         if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
         learner?.Dispose();
-        learner = Fresh(options.Run.Backbone, data, device, dataset);
-        learner.load(Path.Combine(folder, "model.bin"));
+        long seed = options.Run.Training.Seed;
+        learner = LoopFolder.LoadModel(Path.Combine(folder, "model.bin"), options.Run.Backbone, data.ItemCount, dataset, seed, device);
         var teacherFile = Path.Combine(folder, "teacher.bin");
         if (options.Teacher is not null && File.Exists(teacherFile))
         {
             teacher?.Dispose();
-            teacher = Fresh(options.Teacher, data, device, dataset);
-            teacher.load(teacherFile);
+            teacher = LoopFolder.LoadModel(teacherFile, options.Teacher, data.ItemCount, dataset, seed, device);
         }
         return (data, learner, teacher);
     }
@@ -260,6 +254,18 @@ public sealed class RsirLoop
     {
         if (options.Run.TrainingNoise == 0) LeakageCheck.Verify(data);
     }
+
+    /// <summary>Round k's generation seed: the options' seed + k, so every round draws differently and reproducibly.</summary>
+    public static ulong RoundSeed(GenerationOptions generation, int round) => generation.Seed + (ulong)round;
+
+    /// <summary>synthetic.tsv: one row per kept sequence, with its provenance (read back by <see cref="ReadSynthetic"/>).</summary>
+    internal static void WriteSynthetic(string path, IEnumerable<TrainingRow> rows) =>
+        AtomicFile.WriteAllText(path, w =>
+        {
+            w.Write("pseudo_user\tsource_user\tgenerator\tstop_reason\titems\n");
+            foreach (var row in rows)
+                w.Write($"{row.User}\t{row.Origin.SourceUser}\t{row.Origin.Generator}\t{row.Origin.StopReason}\t{string.Join(' ', row.Items)}\n");
+        });
 
     internal static IReadOnlyList<TrainingRow> ReadSynthetic(string path, int round)
     {
