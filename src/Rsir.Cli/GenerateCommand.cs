@@ -32,7 +32,7 @@ internal static class GenerateCommand
             string folder = Path.Combine(parse.GetValue(output)!, folderName);
 
             var console = CliRunner.Progress;
-            var result = GenerationRun.Run(loop.Path, k, generation, folder, parse.GetValue(device),
+            var result = GenerationRun.Run(loop, k, generation, folder, parse.GetValue(device),
                 text => console.MarkupLineInterpolated($"[blue]generate[/]: {text}"));
             var g = result.Generated.Statistics;
             var table = new Table().AddColumns("", "value");

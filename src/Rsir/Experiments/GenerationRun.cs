@@ -30,16 +30,16 @@ public static class GenerationRun
     /// <param name="generation">Null: the loop's own settings for round k+1 (<see cref="LoopSettings"/>).</param>
     /// <param name="outputFolder">Where synthetic.tsv, judge.json and generation.json go (written as a whole at the end); null: nowhere.</param>
     public static GenerationRunResult Run(string loopFolder, int? fromRound = null, GenerationOptions? generation = null,
+        string? outputFolder = null, string? device = null, Action<string>? stage = null) =>
+        Run(LoopFolder.Open(loopFolder), fromRound, generation, outputFolder, device, stage);
+
+    public static GenerationRunResult Run(LoopFolder loop, int? fromRound = null, GenerationOptions? generation = null,
         string? outputFolder = null, string? device = null, Action<string>? stage = null)
     {
-        var loop = LoopFolder.Open(loopFolder);
         int k = fromRound ?? loop.LastRound;
-        if (!loop.Rounds.Contains(k))
-            throw new ArgumentOutOfRangeException(nameof(fromRound), $"Round {k} is not finished in '{loop.Path}' (finished: 0..{loop.LastRound}).");
-        var settings = (generation ?? LoopSettings(loop, k)).Validate();
-        if (settings.MaxLength > loop.Options.Run.Backbone.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(generation),
-                $"Generation.MaxLength {settings.MaxLength} exceeds the loop's backbone MaxLength {loop.Options.Run.Backbone.MaxLength}.");
+        loop.Finished(k);
+        var settings = generation ?? LoopSettings(loop, k);
+        (loop.Options with { Generation = settings }).Validate();   // the loop's own checks, e.g. MaxLength within the backbone's
         var results = outputFolder is null ? null
             : ResultsFolder.Open(Path.GetDirectoryName(Path.GetFullPath(outputFolder))!, Path.GetFileName(Path.GetFullPath(outputFolder)));
         try

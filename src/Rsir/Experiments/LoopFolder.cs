@@ -106,7 +106,8 @@ public sealed class LoopFolder
         return model;
     }
 
-    private string Finished(int round)
+    /// <summary>Round <paramref name="round"/>'s folder; an error naming the finished rounds when it is not finished.</summary>
+    internal string Finished(int round)
     {
         if (!Rounds.Contains(round))
             throw new ArgumentOutOfRangeException(nameof(round), $"Round {round} is not finished in '{Path}' (finished: 0..{LastRound}).");
