@@ -91,6 +91,14 @@ public sealed record GenerationOptions
     public SeedRows SeedRows { get; init; } = SeedRows.All;
 
     /// <summary>
+    /// A no-judge variant of the ablation: nothing but <see cref="MaxLength"/> stops a sequence. T1 (every real item
+    /// used) is skipped, and a step that picks the user's own pool after it is empty picks from the catalogue instead.
+    /// Needs τ = +∞: once the real items are used up there is nothing left to judge.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RunToMaxLength { get; init; }
+
+    /// <summary>
     /// Memory bound for large catalogues: a chunk holds at most this many catalogue cells per tensor (sequences ×
     /// vocabulary: the score matrix and the used/real/pool masks), so fewer sequences advance together when the
     /// catalogue is large. The default (2^25 cells, 128 MiB of fp32 scores) never binds on the benchmark datasets
@@ -135,6 +143,9 @@ public sealed record GenerationOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ M = {M} (all copies of a seed row advance together); got {BatchSize}.");
         if (MaxScoresInMemory < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxScoresInMemory), $"MaxScoresInMemory must be ≥ 1; got {MaxScoresInMemory}.");
+        if (RunToMaxLength && FidelityControl)
+            throw new ArgumentOutOfRangeException(nameof(RunToMaxLength),
+                $"RunToMaxLength needs the judge off (Tau = +∞): once a sequence has used every real item there is nothing to judge; got Tau = {Tau}.");
         if (!Enum.IsDefined(SeedRows)) throw new ArgumentOutOfRangeException(nameof(SeedRows), $"SeedRows must be All or RealOnly; got {SeedRows}.");
         return this;
     }

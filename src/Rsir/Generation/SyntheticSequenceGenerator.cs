@@ -129,9 +129,10 @@ public sealed class SyntheticSequenceGenerator
         // T4: the sequence already has MaxLength items.
         chunk.StopWhere(chunk.Alive.logical_and(chunk.Lengths.ge(Options.MaxLength)), StopReason.ReachedMaxLength);
 
-        // T1: S_tgt = R \ g is empty, every real item is used.
+        // T1: S_tgt = R \ g is empty, every real item is used (skipped by RunToMaxLength).
         var unusedReal = chunk.RealItems.logical_and(chunk.UsedItems.logical_not());
-        chunk.StopWhere(chunk.Alive.logical_and(unusedReal.any(1).logical_not()), StopReason.AllRealItemsUsed);
+        if (!Options.RunToMaxLength)
+            chunk.StopWhere(chunk.Alive.logical_and(unusedReal.any(1).logical_not()), StopReason.AllRealItemsUsed);
 
         var live = chunk.Alive.nonzero().squeeze(1);
         if (live.shape[0] == 0) return null;
@@ -145,13 +146,14 @@ public sealed class SyntheticSequenceGenerator
         var liveUnusedReal = unusedReal.index_select(0, live);
 
         // T2: the fidelity check, on the context that already includes the last appended item.
-        var verdict = judge.Judge(scores, liveUnusedReal, step);
+        var verdict = Options.RunToMaxLength ? JudgeWhereRealItemsRemain(judge, scores, liveUnusedReal, step) : judge.Judge(scores, liveUnusedReal, step);
         var failed = live.masked_select(verdict.Passed.logical_not());
         if (Options.OnJudgeFailure == JudgeFailurePolicy.RollBack) chunk.RemoveLastGeneratedItem(failed);
         chunk.Stop(failed, StopReason.JudgeFailed);
 
         // The pool: the user's own unused real items with probability p, else every unused catalogue item.
         var fromOwnHistory = poolDraws.index_select(0, live).lt(Options.P);
+        if (Options.RunToMaxLength) fromOwnHistory = fromOwnHistory.logical_and(liveUnusedReal.any(1));
         var unusedCatalogue = chunk.UsedItems.index_select(0, live).logical_not().logical_and(chunk.NotPad);
         var pool = where(fromOwnHistory.unsqueeze(1), liveUnusedReal, unusedCatalogue);
 
@@ -165,6 +167,19 @@ public sealed class SyntheticSequenceGenerator
         chunk.Append(live.masked_select(extends), next.masked_select(extends));
 
         return new StepOutcome(live, poolDraws, pickDraws, verdict, fromOwnHistory, extends, next);
+    }
+
+    /// <summary>
+    /// RunToMaxLength (judge off): rows with unused real items are judged (their ranks recorded); rows without any have
+    /// nothing to judge and pass, with rank 0.
+    /// </summary>
+    private static JudgeVerdict JudgeWhereRealItemsRemain(FidelityJudge judge, Tensor scores, Tensor unusedReal, int step)
+    {
+        var judgeable = unusedReal.any(1).nonzero().squeeze(1);
+        var verdict = judge.Judge(scores.index_select(0, judgeable), unusedReal.index_select(0, judgeable), step);
+        var passed = ones(scores.shape[0], dtype: ScalarType.Bool, device: scores.device).index_copy(0, judgeable, verdict.Passed);
+        var rank = zeros(scores.shape[0], dtype: ScalarType.Int64, device: scores.device).index_copy(0, judgeable, verdict.BestUnusedRealRank);
+        return new JudgeVerdict(passed, rank);
     }
 
     /// <summary>Raw scores (B', V) of the last position of each live sequence (post-padded, no cache).</summary>
@@ -441,7 +456,7 @@ public sealed class SyntheticSequenceGenerator
             for (int i = 0; i < slots.Length; i++)
             {
                 if (!before.Alive[i]) continue;
-                bool judged = rank is not null && rank[i] >= 0;
+                bool judged = rank is not null && rank[i] > 0;
                 bool didPass = judged && passed![i] == 1;
                 StopReason? stop = aliveAfter[i] ? null : (StopReason)reasons[i];
                 int? rolledBack = stop == StopReason.JudgeFailed && lengthsAfter[i] < before.Context[i].Length

@@ -146,6 +146,26 @@ public class SyntheticSequenceGeneratorTests
     }
 
     [Fact]
+    public void RunToMaxLengthStopsOnlyAtTheMaximumLength()
+    {
+        var model = new LastItemScorer(Items, seed: 7);
+        var noJudge = new GenerationOptions { M = 4, MaxLength = 20 }.WithoutFidelityControl();
+        var untilRealEnd = Run(model, Toy, noJudge);
+        var untilMaxLength = Run(model, Toy, noJudge with { RunToMaxLength = true });
+
+        Assert.True(untilRealEnd.Statistics.StopReasonsTried[StopReason.AllRealItemsUsed] > 0);
+        Assert.All(untilMaxLength.Sequences, s => Assert.Equal(20, s.Length));
+        Assert.Equal(untilMaxLength.Statistics.SequencesTried, untilMaxLength.Statistics.StopReasonsTried[StopReason.ReachedMaxLength]);
+        foreach (var s in untilMaxLength.Sequences) Assert.Equal(s.Items.Length, s.Items.Distinct().Count());
+        // Steps after the real items are used up have nothing to judge: fewer judged steps than extensions.
+        Assert.True(untilMaxLength.Judge.StepsJudged < untilMaxLength.Sequences.Sum(s => s.Length - 1));
+    }
+
+    [Fact]
+    public void RunToMaxLengthNeedsTheJudgeOff() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GenerationOptions { RunToMaxLength = true }.Validate());
+
+    [Fact]
     public void SequencesNeverRepeatAnItemAndRespectTheLengthBounds()
     {
         var model = new LastItemScorer(Items, seed: 7);
