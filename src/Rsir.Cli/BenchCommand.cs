@@ -41,19 +41,18 @@ internal static class BenchCommand
             var console = CliRunner.Progress;
             console.WriteLine($"bench: {loaded.Origin.Name} ({data.TrainRows.Count:N0} training rows, {data.ItemCount:N0} items), {options.Backbone.Kind}, {ComputeDevice.Describe(device)}");
 
-            Seeding.SeedTorch(options.Training.Seed);
-            var model = Backbones.Create(options.Backbone, data.ItemCount, loaded.Origin.Name);
-            model.to(device);
+            var model = Backbones.Build(options.Backbone, data.ItemCount, loaded.Origin.Name, options.Training.Seed, device);
             var trainer = new Trainer(options.Training, options.Evaluation);
             using var optimizer = torch.optim.Adam(model.parameters(), options.Training.LearningRate);
             var random = new Random((int)options.Training.Seed);
-            using var generator = new torch.Generator((ulong)options.Training.Seed, device);
+            using var negatives = trainer.NegativeStream(device);
+            using var steps = trainer.PrepareSteps(model, data.TrainRows);
 
             var epochSeconds = new List<double>();
             for (int e = 0; e <= parse.GetValue(epochs); e++)
             {
                 var clock = Stopwatch.StartNew();
-                double loss = trainer.TrainEpoch(model, optimizer, data.TrainRows, random, generator);
+                double loss = trainer.TrainEpoch(model, optimizer, steps, random, negatives);
                 double seconds = clock.Elapsed.TotalSeconds;
                 if (e > 0) epochSeconds.Add(seconds);
                 console.WriteLine($"  epoch {e}{(e == 0 ? " (warm-up)" : "")}: {seconds:F2} s, loss {loss:F4}");
@@ -116,9 +115,7 @@ internal static class BenchCommand
         var sequences = Enumerable.Range(1, users).ToDictionary(u => u,
             _ => Enumerable.Range(0, random.Next(8, 21)).Select(_ => random.Next(1, items + 1)).Distinct().ToArray());
         var data = LeaveOneOut.Split($"synthetic-{items}", sequences, items, options.Backbone.MaxLength);
-        Seeding.SeedTorch(options.Training.Seed);
-        var model = Backbones.Create(options.Backbone, items, data.Name);
-        model.to(device);
+        var model = Backbones.Build(options.Backbone, items, data.Name, options.Training.Seed, device);
         var generation = new GenerationOptions { Tau = double.PositiveInfinity };
         console.WriteLine($"bench --scale-items: {items:N0} items, {users:N0} users, {options.Backbone.Kind} (untrained), {ComputeDevice.Describe(device)}; " +
             $"evaluation ≤ {options.Evaluation.MaxScoresInMemory:N0} scores per chunk, generation ≤ {generation.MaxScoresInMemory:N0} cells per chunk " +

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Rsir.Data;
+using Rsir.Experiments;
 using Rsir.Models;
 using Rsir.Runtime;
 using TorchSharp;
@@ -45,8 +44,9 @@ public static class Workbench
         string deviceName = device ?? NullIfEmpty(Environment.GetEnvironmentVariable(DeviceVariable)) ?? "auto";
         string waitPolicy = Interactive.OpenMpWaitPolicy.PreferPassive();   // before libtorch (and its OpenMP) loads
         var resolved = ComputeDevice.Resolve(deviceName);
-        current = new WorkbenchSession(chosenProfile, deviceName, resolved, ComputeDevice.Describe(resolved), DescribeMachine(),
-            waitPolicy, GitCommit(), DateTimeOffset.UtcNow);
+        var run = RunInfo.Capture(ComputeDevice.Describe(resolved));
+        current = new WorkbenchSession(chosenProfile, deviceName, resolved, run.Device,
+            $"{run.Cpu}, {run.Cores} cores, {run.Os}, {run.Framework}; {run.Settings}", waitPolicy, run.Commit, run.Started);
         return current;
     }
 
@@ -59,41 +59,8 @@ public static class Workbench
     /// <paramref name="dataset"/>, seeded like the CLI's runs and moved to the session's device.</summary>
     public static SequentialRecommender CreateModel(string kind, Dataset dataset, long seed = 2023)
     {
-        Seeding.SeedTorch(seed);
-        var model = Backbones.Create(kind, dataset.ItemCount, dataset.Name);
-        model.to(Device);
-        return model;
+        return Backbones.Build(Backbones.Preset(kind), dataset.ItemCount, dataset.Name, seed, Device);
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
-
-    private static string DescribeMachine()
-    {
-        string cpu = "unknown CPU";
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"));
-            if (line is not null) cpu = line.Split(':', 2)[1].Trim();
-        }
-        catch (Exception) { cpu = RuntimeInformation.ProcessArchitecture.ToString(); }
-        return $"{cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
-    }
-
-    /// <summary>The commit of the repository holding the current directory (the notebooks' folder).</summary>
-    private static string GitCommit()
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git", "rev-parse --short=12 HEAD")
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-                WorkingDirectory = Directory.GetCurrentDirectory(),
-            };
-            using var git = Process.Start(start)!;
-            string output = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit(5000);
-            return git.ExitCode == 0 && output.Length > 0 ? output : "unknown";
-        }
-        catch (Exception) { return "unknown"; }
-    }
 }

@@ -128,7 +128,7 @@ public static class JudgeMissRate
 
     private static long[] RankBatch(SequentialRecommender model, GeneratedSequence[] batch, MissRateOptions o)
     {
-        var device = model.ItemTable.device;
+        var device = model.Device;
         var (items, _) = model.Pad(batch.Select(s => s.Items[..^1]).ToArray(), device);
         long width = items.shape[1];
 

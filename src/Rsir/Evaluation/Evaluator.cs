@@ -38,7 +38,7 @@ public sealed class Evaluator
 
     public EvaluationResult Evaluate(SequentialRecommender model, IReadOnlyList<EvaluationRow> rows, string split)
     {
-        var device = model.ItemTable.device;
+        var device = model.Device;
         var ordered = rows.Select((row, index) => (row, index)).OrderBy(p => Math.Min(p.row.History.Length, model.MaxLength)).ToArray();
         var ranks = new int[rows.Count];
         int nonFinite = 0;

@@ -99,9 +99,7 @@ public sealed class LoopFolder
     {
         if (!File.Exists(file))
             throw new FileNotFoundException($"No saved model at {file} (committed results folders leave the weights out).", file);
-        Seeding.SeedTorch(seed);
-        var model = Backbones.Create(backbone, itemCount, datasetName);
-        model.to(device);
+        var model = Backbones.Build(backbone, itemCount, datasetName, seed, device);
         model.load(file);
         return model;
     }

@@ -23,6 +23,13 @@ public sealed record RsirLoopOptions
     /// <summary>Weak-to-strong: a different backbone generates and judges (trained on D_k each round); null = the learner.</summary>
     public BackboneOptions? Teacher { get; init; }
 
+    /// <summary>What the experiment is, for resuming and extending: everything but the number of rounds and the device
+    /// (how it executes). Compared as its JSON text.</summary>
+    public string Experiment() => JsonSerializer.Serialize(this with { Rounds = 0, Run = Run.Recipe() }, ResultsFolder.Json);
+
+    /// <summary>What the base model f_0 depends on (data, backbone, training recipe, teacher), for <c>--base-from</c>.</summary>
+    public string BaseRecipe() => JsonSerializer.Serialize(new { Run = Run.Recipe(), Teacher }, ResultsFolder.Json);
+
     public RsirLoopOptions Validate()
     {
         Run.Validate();
@@ -40,6 +47,10 @@ public sealed record RoundResult(int Round, IReadOnlyDictionary<string, double> 
     int EpochsRun, int BestEpoch, double SecondsPerEpoch, int TrainRows, int SyntheticRows, double Density,
     RoundStatistics? Generation, double JudgeMeanRank, double Seconds, bool Resumed)
 {
+    /// <summary>Where the round ran (e.g. "cpu (2 threads)"): how it executed, not part of what the experiment is, so
+    /// a loop may resume or extend on another device. Null in folders written before it was recorded.</summary>
+    public string? Device { get; init; }
+
     public double Recall(int k) => Test[$"recall@{k}"];
     public double Ndcg(int k) => Test[$"ndcg@{k}"];
 }
@@ -132,7 +143,7 @@ public sealed class RsirLoop
                 var synthetic = data.TrainRows.Count - data.RealRowCount;
                 var roundResult = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
                     result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, synthetic, data.TrainingDensity(),
-                    generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false);
+                    generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false) { Device = ComputeDevice.Describe(device) };
                 if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher, teacherResult);
                 rounds.Add(roundResult);
                 tests.Add(result.Test);
@@ -142,6 +153,7 @@ public sealed class RsirLoop
         finally
         {
             if (!ReferenceEquals(teacher, learner)) teacher?.Dispose();
+            learner?.Dispose();
         }
         if (root is not null) WriteSummary(root, rounds);
         return new RsirLoopResult(options, rounds, root, tests);
@@ -149,10 +161,7 @@ public sealed class RsirLoop
 
     private SequentialRecommender Fresh(BackboneOptions backbone, Dataset data, torch.Device device, string dataset)
     {
-        Seeding.SeedTorch(options.Run.Training.Seed);
-        var model = Backbones.Create(backbone, data.ItemCount, dataset);
-        model.to(device);
-        return model;
+        return Backbones.Build(backbone, data.ItemCount, dataset, options.Run.Training.Seed, device);
     }
 
     private (SequentialRecommender Model, TrainingResult Result) Train(SequentialRecommender model, Dataset data, int round, CancellationToken cancellation)
@@ -160,7 +169,7 @@ public sealed class RsirLoop
         var trainer = new Trainer(options.Run.Training, options.Run.Evaluation);
         trainer.EpochCompleted += report => EpochCompleted?.Invoke(round, report);
         var result = trainer.Fit(model, data, cancellation);
-        if (result.StopReason == "cancelled") throw new OperationCanceledException(cancellation);
+        if (result.Cancelled) throw new OperationCanceledException(cancellation);
         return (model, result);
     }
 
@@ -172,11 +181,11 @@ public sealed class RsirLoop
         if (File.Exists(optionsFile))
         {
             var saved = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json);
-            // More (or fewer) rounds extend (or stop early) the same run; any other change is another experiment.
-            if (saved is null || JsonSerializer.Serialize(saved with { Rounds = options.Rounds }, ResultsFolder.Json) != json)
+            // More (or fewer) rounds extend (or stop early) the same run, on any device; any other change is another experiment.
+            if (saved is null || saved.Experiment() != options.Experiment())
                 throw new InvalidOperationException(
-                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options (only --rounds may change) or choose another --out.");
-            if (saved.Rounds != options.Rounds) AtomicFile.WriteAllText(optionsFile, json);
+                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options (only --rounds and --device may change) or choose another --out.");
+            if (saved.Rounds != options.Rounds) AtomicFile.WriteAllText(optionsFile, JsonSerializer.Serialize(saved with { Rounds = options.Rounds }, ResultsFolder.Json));
         }
         else
         {
@@ -191,8 +200,7 @@ public sealed class RsirLoop
     private LoopFolder SameBase(string source)
     {
         var other = LoopFolder.Open(source);
-        string Recipe(RsirLoopOptions o) => JsonSerializer.Serialize(o.Run, ResultsFolder.Json) + JsonSerializer.Serialize(o.Teacher, ResultsFolder.Json);
-        if (Recipe(other.Options) != Recipe(options))
+        if (other.Options.BaseRecipe() != options.BaseRecipe())
             throw new InvalidOperationException(
                 $"The base model in '{source}' was trained with other data, backbone, training options or teacher than this run; it cannot be reused.");
         return other;

@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Rsir.Runtime;
 
 namespace Rsir.Experiments;
 
 /// <summary>Where and from what a run was made: enough to reproduce it from its results folder.</summary>
 public sealed record RunInfo(string Commit, string Machine, string Os, string Cpu, int Cores, string Device,
-    string Framework, DateTimeOffset Started)
+    string Framework, DateTimeOffset Started, string? Settings = null)
 {
-    public static RunInfo Capture(string device) => new(GitCommit(), Environment.MachineName,
-        RuntimeInformation.OSDescription, CpuModel(), Environment.ProcessorCount, device,
-        RuntimeInformation.FrameworkDescription, DateTimeOffset.UtcNow);
+    /// <summary>Now, on this machine; <see cref="Settings"/> holds the process-wide settings in force (<see cref="ProcessSettings"/>).</summary>
+    public static RunInfo Capture(string device)
+    {
+        ComputeDevice.EnsureLibTorch();
+        return new(GitCommit(), Environment.MachineName, RuntimeInformation.OSDescription, CpuModel(), Environment.ProcessorCount,
+            device, RuntimeInformation.FrameworkDescription, DateTimeOffset.UtcNow, ProcessSettings.Describe());
+    }
 
     private static string GitCommit()
     {

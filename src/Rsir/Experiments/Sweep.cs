@@ -173,9 +173,10 @@ public sealed class Sweep
     private void CheckSettings(string root)
     {
         var file = Path.Combine(root, "sweep.json");
-        var json = JsonSerializer.Serialize(new { parameter = options.Parameter, loop = options.Loop }, ResultsFolder.Json);
+        var json = JsonSerializer.Serialize(new SweepSettings(options.Parameter, options.Loop), ResultsFolder.Json);
         if (!File.Exists(file)) { AtomicFile.WriteAllText(file, json); return; }
-        if (File.ReadAllText(file) != json)
+        var saved = JsonSerializer.Deserialize<SweepSettings>(File.ReadAllText(file), ResultsFolder.Json);
+        if (saved is null || saved.Parameter != options.Parameter || saved.Loop.Experiment() != options.Loop.Experiment())
             throw new InvalidOperationException(
                 $"'{root}' holds a sweep with other settings ({file}); resume it with the same settings (values may differ) or choose another folder.");
     }
@@ -191,3 +192,8 @@ public sealed class Sweep
         });
     }
 }
+
+/// <summary>sweep.json: what a sweep folder holds (its device may change between sessions, nothing else).</summary>
+internal sealed record SweepSettings(
+    [property: System.Text.Json.Serialization.JsonPropertyName("parameter")] SweepParameter Parameter,
+    [property: System.Text.Json.Serialization.JsonPropertyName("loop")] RsirLoopOptions Loop);

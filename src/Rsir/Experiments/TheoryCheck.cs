@@ -132,7 +132,7 @@ public static class TheoryCheck
             throw new ArgumentException($"'{judged.Path}' ran without the judge; pass the judged run first and the unjudged run second.", nameof(judgedFolder));
         if (unjudged.Options.Generation.FidelityControl)
             throw new ArgumentException($"'{unjudged.Path}' ran with the judge (τ {unjudged.Options.Generation.Tau}); the comparison needs a --no-judge run.", nameof(unjudgedFolder));
-        if (JsonSerializer.Serialize(judged.Options.Run, ResultsFolder.Json) != JsonSerializer.Serialize(unjudged.Options.Run, ResultsFolder.Json))
+        if (judged.Options.BaseRecipe() != unjudged.Options.BaseRecipe())
             throw new ArgumentException($"'{judged.Path}' and '{unjudged.Path}' use other data, backbone or training options; their errors cannot be compared.");
         var shared = o with { ModelsFolder = o.ModelsFolder ?? Path.Combine(judged.Path, "theory"), Tau = o.Tau ?? judged.Options.Generation.Tau };
         var first = Run(judged.Path, shared, stage, cancellation);
@@ -157,9 +157,7 @@ public static class TheoryCheck
         Dataset data, TrainingRunOptions run, long seed, string datasetName, torch.Device device, CancellationToken cancellation)
     {
         string modelFile = stem + ".bin", metricsFile = stem + ".json";
-        Seeding.SeedTorch(seed);
-        var model = Backbones.Create(run.Backbone, data.ItemCount, datasetName);
-        model.to(device);
+        var model = Backbones.Build(run.Backbone, data.ItemCount, datasetName, seed, device);
         if (File.Exists(modelFile) && File.Exists(metricsFile))
         {
             model.load(modelFile);
@@ -167,7 +165,7 @@ public static class TheoryCheck
             return (model, saved);
         }
         var result = new Trainer(run.Training with { Seed = seed }, run.Evaluation).Fit(model, data, cancellation);
-        if (result.StopReason == "cancelled") throw new OperationCanceledException(cancellation);
+        if (result.Cancelled) throw new OperationCanceledException(cancellation);
         AtomicFile.WriteVia(modelFile, temp => model.save(temp));
         var validation = result.Validation.Metrics();
         AtomicFile.WriteAllText(metricsFile, JsonSerializer.Serialize(validation, ResultsFolder.Json));

@@ -28,6 +28,9 @@ public sealed record TrainingRunOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Tf32 { get; init; }
 
+    /// <summary>The options without the device: what a run computes, not where (a run may resume on another device).</summary>
+    public TrainingRunOptions Recipe() => this with { Device = "any" };
+
     /// <summary>The device these options ask for, with their precision settings applied.</summary>
     public Device ResolveDevice(string? device = null)
     {
@@ -104,8 +107,7 @@ public static class TrainingRun
         var device = options.ResolveDevice();
         var loaded = loadedOverride ?? LoadDataset(options);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
-        Seeding.SeedTorch(options.Training.Seed);
-        var model = Backbones.Create(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name);
+        var model = Backbones.Build(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name, options.Training.Seed, device);
         ResultsFolder? folder = null;
         var epochs = new List<EpochReport>();
         try

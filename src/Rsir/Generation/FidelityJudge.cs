@@ -82,8 +82,14 @@ public sealed class FidelityJudge : IDisposable
 
     /// <summary>A snapshot of everything judged so far.</summary>
     public JudgeRecord Snapshot() => new(Tau, judged, passed,
-        rankHistogram is null ? Array.Empty<long>() : rankHistogram.cpu().data<long>().ToArray(),
+        rankHistogram is null ? Array.Empty<long>() : HostCopy(rankHistogram),
         perStep.Select(p => new JudgeStepSummary(p.Key, p.Value.Judged, p.Value.Passed, p.Value.RankSum / p.Value.Judged)).ToArray());
+
+    private static long[] HostCopy(Tensor counts)
+    {
+        using var scope = NewDisposeScope();
+        return counts.cpu().data<long>().ToArray();
+    }
 
     /// <summary>Forgets what was judged (the generator uses a fresh judge per round instead).</summary>
     public void Reset()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Rsir.Data;
 using Rsir.Models;
+using Rsir.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,8 +23,9 @@ namespace Rsir.Generation;
 ///         g.append(argmax over pool of s)        (TopK: sample from the pool's k best, softmax(s / T))
 /// keep sequences with |g| ≥ MinLength; drop exact duplicates across the round
 /// </code>
-/// All live sequences of a chunk advance together: one forward per step. Random draws all come from one
-/// <see cref="torch.Generator"/> on the model's device seeded with <see cref="GenerationOptions.Seed"/>, in this order:
+/// All live sequences of a chunk advance together: one forward per step. Random draws all come from one host
+/// <see cref="DeviceRandom"/> stream seeded with <see cref="GenerationOptions.Seed"/> (so the CPU and a GPU draw the
+/// same numbers), in this order:
 /// per chunk of seed rows (BatchSize / M rows, in seed-row order; sequence slot = row-in-chunk · M + copy),
 /// <list type="number">
 /// <item>RandomPrefix only: one uniform per slot for the prefix length, ℓ = 1 + ⌊u · max(1, |x| − 1)⌋;</item>
@@ -78,13 +80,12 @@ public sealed class SyntheticSequenceGenerator
         if (round < 1) throw new ArgumentOutOfRangeException(nameof(round), $"round must be ≥ 1 (round 0 is the real data); got {round}.");
         ValidateSeedRows(seedRows);
         var clock = Stopwatch.StartNew();
-        Device device;
-        using (NewDisposeScope()) device = Model.ItemTable.device; // ItemTable may be a fresh view
+        var device = Model.Device;
         bool wasTraining = Model.training;
         Model.eval();
         using var noGrad = no_grad();
         using var judge = new FidelityJudge(Options.Tau);
-        using var random = new Generator(Options.Seed, device);
+        using var random = new DeviceRandom(Options.Seed, device, RandomDraws.OnHost);
         var tried = new List<TriedSequence>(seedRows.Count * Options.M);
         try
         {
@@ -104,7 +105,7 @@ public sealed class SyntheticSequenceGenerator
 
     /// <summary>Every copy of seed rows first..first+count−1, generated together until all have stopped.</summary>
     private IEnumerable<TriedSequence> GenerateChunk(IReadOnlyList<TrainingRow> seedRows, int first, int count,
-        FidelityJudge judge, Generator random, Device device, GenerationTrace? trace)
+        FidelityJudge judge, DeviceRandom random, Device device, GenerationTrace? trace)
     {
         using var chunkScope = NewDisposeScope();
         var chunk = Chunk.Start(seedRows, first, count, Options, Model.VocabularySize, random, device);
@@ -124,7 +125,7 @@ public sealed class SyntheticSequenceGenerator
     /// One step for every live sequence of the chunk, in the released code's order: T4, T1, judge (T2), pool (T3),
     /// pick. Returns null when no sequence was live (the chunk is done).
     /// </summary>
-    private StepOutcome? AdvanceOneStep(Chunk chunk, int step, FidelityJudge judge, Generator random)
+    private StepOutcome? AdvanceOneStep(Chunk chunk, int step, FidelityJudge judge, DeviceRandom random)
     {
         // T4: the sequence already has MaxLength items.
         chunk.StopWhere(chunk.Alive.logical_and(chunk.Lengths.ge(Options.MaxLength)), StopReason.ReachedMaxLength);
@@ -136,9 +137,9 @@ public sealed class SyntheticSequenceGenerator
 
         var live = chunk.Alive.nonzero().squeeze(1);
         if (live.shape[0] == 0) return null;
-        var poolDraws = rand(chunk.Slots, dtype: ScalarType.Float64, device: chunk.Device, generator: random);
+        var poolDraws = random.Uniform(new long[] { chunk.Slots }, ScalarType.Float64);
         var pickDraws = Options.Decoding == Decoding.TopK
-            ? rand(chunk.Slots, dtype: ScalarType.Float64, device: chunk.Device, generator: random)
+            ? random.Uniform(new long[] { chunk.Slots }, ScalarType.Float64)
             : null;
 
         // The model's scores over all ids 0..V−1 for the next item after each live sequence.
@@ -285,7 +286,7 @@ public sealed class SyntheticSequenceGenerator
         public required Tensor StopReasons { get; init; }
 
         public static Chunk Start(IReadOnlyList<TrainingRow> seedRows, int first, int count, GenerationOptions options,
-            int vocabulary, Generator random, Device device)
+            int vocabulary, DeviceRandom random, Device device)
         {
             int m = options.M, slots = count * m;
             var inputs = Enumerable.Range(first, count).Select(i => seedRows[i].Items[..^1]).ToArray();
@@ -305,7 +306,7 @@ public sealed class SyntheticSequenceGenerator
             // The prefix: x[0] (FirstItem) or x[:ℓ] with ℓ = 1 + ⌊u · max(1, |x| − 1)⌋ (RandomPrefix), at most MaxLength.
             var prefixLengths = options.Prefix == PrefixPolicy.FirstItem
                 ? ones(slots, dtype: ScalarType.Int64, device: device)
-                : rand(slots, dtype: ScalarType.Float64, device: device, generator: random)
+                : random.Uniform(new long[] { slots }, ScalarType.Float64)
                     .mul(inputLengths.sub(1).clamp_min(1)).floor().to(ScalarType.Int64).add(1);
             prefixLengths = prefixLengths.clamp_max(options.MaxLength);
 

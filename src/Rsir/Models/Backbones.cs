@@ -1,4 +1,7 @@
 using Rsir.Data.Augmentation;
+using Rsir.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Rsir.Models;
 
@@ -36,6 +39,19 @@ public static class Backbones
                 $"Unknown backbone preset '{name}'; known presets: {string.Join(", ", PresetNames)} (or a bare kind: {string.Join(", ", Kinds)}).",
                 nameof(name));
         return resize(new BackboneOptions { Kind = kind }).Validate();
+    }
+
+    /// <summary>
+    /// The one way to make a model for a run: seed torch's default generators with <paramref name="seed"/>, create the
+    /// backbone (its weights drawn on the CPU, so every device starts from the same ones), move it to
+    /// <paramref name="device"/>. Loading saved weights afterwards replaces them.
+    /// </summary>
+    public static SequentialRecommender Build(BackboneOptions options, int itemCount, string? dataset, long seed, Device device)
+    {
+        DeviceRandom.SeedDefaultGenerators(seed);
+        var model = Create(options, itemCount, dataset);
+        if (device.type != DeviceType.CPU) model.to(device);
+        return model;
     }
 
     /// <summary>A freshly initialised backbone of <paramref name="options"/>.Kind over items 1..<paramref name="itemCount"/>.

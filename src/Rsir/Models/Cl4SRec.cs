@@ -94,13 +94,13 @@ public sealed class Cl4SRec : SequentialRecommender
         var pooled = new List<Tensor>();
         foreach (var (from, to) in LengthGroups.Boundaries(order.Select(i => Math.Min(MaxLength, view[i].Length)).ToArray()))
         {
-            var (items, lengths) = Pad(order[from..to].Select(i => view[i]).ToList(), ItemTable.device);
+            var (items, lengths) = Pad(order[from..to].Select(i => view[i]).ToList(), Device);
             var hidden = Encode(items);
             var valid = items.ne(0).unsqueeze(-1).to_type(hidden.dtype);
             pooled.Add((hidden * valid).sum(1) / lengths.unsqueeze(-1).to_type(hidden.dtype));
         }
         var inputPosition = new long[order.Length];
         for (int k = 0; k < order.Length; k++) inputPosition[order[k]] = k;
-        return cat(pooled, 0).index_select(0, tensor(inputPosition, device: ItemTable.device));
+        return cat(pooled, 0).index_select(0, tensor(inputPosition, device: Device));
     }
 }

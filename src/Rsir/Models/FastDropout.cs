@@ -19,10 +19,14 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
         this.p = p;
     }
 
+    /// <summary>Mask as uniform ≥ p (true) or libtorch's fused dropout (false); null: the first on the CPU, the second
+    /// elsewhere (<see cref="Runtime.ExecutionPaths.UniformDropoutMasks"/>).</summary>
+    public bool? UniformMasks { get; set; }
+
     public override Tensor forward(Tensor input)
     {
         if (!training || p == 0) return input.alias();
-        if (input.device_type != DeviceType.CPU) return nn.functional.dropout(input, p, true);
+        if (!(UniformMasks ?? input.device_type == DeviceType.CPU)) return nn.functional.dropout(input, p, true);
         using var keep = rand_like(input).ge_(p);
         return input * keep.mul_(1.0 / (1.0 - p));
     }

@@ -33,6 +33,7 @@ public sealed class Hstu : SequentialRecommender
         InitialiseWeights();
         foreach (var block in blocks) block.InitialiseProjections();
         using (no_grad())
+        using (NewDisposeScope())
         {
             items.weight![0].zero_();
             if (positions is not null) init.uniform_(positions.weight!, -Math.Sqrt(1.0 / Dim), Math.Sqrt(1.0 / Dim));
@@ -85,6 +86,7 @@ internal sealed class HstuBlock : Module<Tensor, Tensor>
     internal void InitialiseProjections()
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         init.xavier_uniform_(projectUvqk.weight);
         init.xavier_uniform_(output.weight);
     }

@@ -27,7 +27,8 @@ public sealed class SasRec : SequentialRecommender
         RegisterComponents();
         InitialiseWeights();
         foreach (var layer in layers) layer.InitialiseProjection();
-        using (no_grad()) items.weight![0].zero_();
+        using (no_grad())
+        using (NewDisposeScope()) items.weight![0].zero_();
     }
 
     public override Tensor ItemTable => items.weight!.narrow(0, 0, VocabularySize);
@@ -103,6 +104,7 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
     internal void InitialiseProjection()
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         init.xavier_uniform_(queryKeyValue.weight);
         init.zeros_(queryKeyValue.bias!);
     }

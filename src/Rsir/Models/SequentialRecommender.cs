@@ -23,8 +23,19 @@ public abstract class SequentialRecommender : nn.Module<Tensor, Tensor>
     public int Dim => Options.Dim;
     public int MaxLength => Options.MaxLength;
 
-    /// <summary>The (ItemCount + 1) × Dim rows that score items; row 0 is padding.</summary>
+    /// <summary>The (ItemCount + 1) × Dim rows that score items; row 0 is padding. May be a fresh view: read it inside
+    /// a dispose scope.</summary>
     public abstract Tensor ItemTable { get; }
+
+    /// <summary>The device the model's weights are on (reads <see cref="ItemTable"/> without leaving a view behind).</summary>
+    public Device Device
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            return ItemTable.device;
+        }
+    }
 
     /// <summary>Hidden states (B, L, Dim) for post-padded item ids (B, L), L ≤ MaxLength.</summary>
     public Tensor Encode(Tensor items)
@@ -81,10 +92,17 @@ public abstract class SequentialRecommender : nn.Module<Tensor, Tensor>
                 tensor(lengths, device: device));
     }
 
+    /// <summary>Makes every dropout layer follow <paramref name="paths"/> (null: by the input's device).</summary>
+    public void UseExecutionPaths(Runtime.ExecutionPaths? paths)
+    {
+        foreach (var module in modules().OfType<FastDropout>()) module.UniformMasks = paths?.UniformDropoutMasks;
+    }
+
     /// <summary>N(0, 0.02) for embeddings and linear layers, zero biases and padding row, unit LayerNorms.</summary>
     protected void InitialiseWeights(double std = 0.02)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();   // the handles the init functions return
         foreach (var (_, module) in named_modules())
         {
             switch (module)

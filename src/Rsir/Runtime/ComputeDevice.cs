@@ -63,15 +63,15 @@ public static class ComputeDevice
         ? $"cuda ({torch.cuda.device_count()} GPU(s))"
         : $"cpu ({torch.get_num_threads()} threads)";
 
-    /// <summary>Once per process, before torch is used: tune the native allocator (<see cref="NativeMemory"/>) and
-    /// load libtorch from RSIR_LIBTORCH before TorchSharp looks for it.</summary>
+    /// <summary>Once per process, before torch is used: apply <see cref="ProcessSettings"/> (no background GC, the
+    /// native allocator's settings) and load libtorch from RSIR_LIBTORCH before TorchSharp looks for it.</summary>
     public static void EnsureLibTorch()
     {
         lock (Gate)
         {
             if (initialised) return;
             initialised = true;
-            NativeMemory.KeepFreedBuffers();
+            ProcessSettings.ApplyForLibTorch();
             var folder = Environment.GetEnvironmentVariable(LibTorchVariable);
             if (string.IsNullOrWhiteSpace(folder)) return;
             if (!Directory.Exists(folder))

@@ -12,6 +12,9 @@ internal static class NativeMemory
 {
     private const int TrimThreshold = -1, MmapMax = -4;
     private static int configured;
+    private static string state = "unchanged (not configured yet)";
+
+    public static string Describe() => state;
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int parameter, int value);
@@ -19,15 +22,16 @@ internal static class NativeMemory
     public static void KeepFreedBuffers()
     {
         if (Interlocked.Exchange(ref configured, 1) == 1 || !OperatingSystem.IsLinux()) return;
-        if (Environment.GetEnvironmentVariable("RSIR_DEFAULT_MALLOC") == "1") return;
+        if (Environment.GetEnvironmentVariable("RSIR_DEFAULT_MALLOC") == "1") { state = "default (RSIR_DEFAULT_MALLOC=1)"; return; }
         try
         {
             MallOpt(MmapMax, 0);
             MallOpt(TrimThreshold, 512 << 20);
+            state = "keeps freed buffers (glibc mallopt: no mmap, trim above 512 MiB)";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Not glibc (e.g. musl): leave the allocator as it is.
+            state = "default (not glibc)";   // e.g. musl: leave the allocator as it is
         }
     }
 }

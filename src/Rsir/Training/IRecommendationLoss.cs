@@ -1,3 +1,4 @@
+using Rsir.Runtime;
 using static TorchSharp.torch;
 
 namespace Rsir.Training;
@@ -5,7 +6,9 @@ namespace Rsir.Training;
 /// <summary>A next-item loss, summed over a length group's real positions (the trainer divides by the step's count).</summary>
 public interface IRecommendationLoss
 {
-    Tensor Sum(Tensor hidden, LengthGroup group, Tensor itemTable, Generator generator);
+    /// <param name="negatives">The stream negatives are drawn from (losses that sample).</param>
+    /// <param name="paths">Which of the equivalent CPU or accelerator computations to use.</param>
+    Tensor Sum(Tensor hidden, LengthGroup group, Tensor itemTable, DeviceRandom negatives, ExecutionPaths paths);
 
     public static IRecommendationLoss Create(TrainingOptions options) => options.Loss switch
     {

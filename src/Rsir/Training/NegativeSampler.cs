@@ -1,3 +1,4 @@
+using Rsir.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,11 +40,11 @@ public static class NegativeSampler
     }
 
     /// <summary>(positions, count) negative ids for positions whose rows are <paramref name="rowOfPosition"/>.</summary>
-    public static Tensor Sample(Tensor excludedOffsets, Tensor allowedCounts, Tensor rowOfPosition, int count, Generator generator)
+    public static Tensor Sample(Tensor excludedOffsets, Tensor allowedCounts, Tensor rowOfPosition, int count, DeviceRandom random)
     {
         long positions = rowOfPosition.shape[0];
         var allowed = allowedCounts.index_select(0, rowOfPosition).unsqueeze(1);
-        var draw = rand(new[] { positions, (long)count }, device: excludedOffsets.device, generator: generator);
+        var draw = random.Uniform(new[] { positions, (long)count });
         var r = draw.mul_(allowed).floor_().minimum(allowed - 1).to(ScalarType.Int64).add_(1);   // r + 1 in 1..allowed
         var offsets = excludedOffsets.index_select(0, rowOfPosition);
         return r.add_(searchsorted(offsets, r, right: true));

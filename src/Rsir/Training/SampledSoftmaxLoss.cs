@@ -1,3 +1,4 @@
+using Rsir.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,12 +13,12 @@ namespace Rsir.Training;
 /// </summary>
 public sealed class SampledSoftmaxLoss(int negatives) : IRecommendationLoss
 {
-    public Tensor Sum(Tensor hidden, LengthGroup group, Tensor itemTable, Generator generator)
+    public Tensor Sum(Tensor hidden, LengthGroup group, Tensor itemTable, DeviceRandom random, ExecutionPaths paths)
     {
-        var negativeIds = NegativeSampler.Sample(group.ExcludedOffsets, group.AllowedCounts, group.RowOfPosition, negatives, generator);
+        var negativeIds = NegativeSampler.Sample(group.ExcludedOffsets, group.AllowedCounts, group.RowOfPosition, negatives, random);
         var candidates = cat(new[] { group.Targets.unsqueeze(1), negativeIds }, 1);                        // (n, 1 + negatives)
         bool training = is_grad_enabled() && (hidden.requires_grad || itemTable.requires_grad);
-        if (training && hidden.device_type == DeviceType.CPU)
+        if (training && paths.ChunkedLossGradients)
             return SampledSoftmaxWithGradients.apply(hidden, itemTable, candidates);
         return CandidateLoss(hidden, itemTable, candidates);
     }

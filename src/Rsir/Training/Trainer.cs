@@ -18,7 +18,11 @@ public sealed record EpochReport(int Epoch, double Loss, IReadOnlyDictionary<str
 
 public sealed record TrainingResult(int EpochsRun, int BestEpoch, double BestValidationScore, string StopReason,
     IReadOnlyList<EpochReport> Epochs, double SecondsPerEpoch, double TotalSeconds,
-    EvaluationResult Validation, EvaluationResult Test);
+    EvaluationResult Validation, EvaluationResult Test)
+{
+    /// <summary>Stopped by the caller's cancellation token (the best weights so far were restored and tested).</summary>
+    public bool Cancelled { get; init; }
+}
 
 /// <summary>Training stopped because the loss stopped being a finite number.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
@@ -47,84 +51,123 @@ public sealed class Trainer
     /// <summary>Called after every epoch (progress displays, notebooks, logs).</summary>
     public event Action<EpochReport>? EpochCompleted;
 
+    /// <summary>Which of the equivalent CPU and accelerator computations to use; null: by the model's device.</summary>
+    public ExecutionPaths? Paths { get; init; }
+
+    /// <summary>Where training negatives are drawn; null: <see cref="DeviceRandom.BulkDrawsOn"/> the model's device.</summary>
+    public RandomDraws? NegativeDraws { get; init; }
+
     public TrainingResult Fit(SequentialRecommender model, Dataset data, CancellationToken cancellation = default)
     {
         if (model.ItemCount != data.ItemCount)
             throw new ArgumentException($"Model has {model.ItemCount} items but dataset '{data.Name}' has {data.ItemCount}.");
-        Seeding.SeedTorch(options.Seed);
-        var device = model.ItemTable.device;
+        DeviceRandom.SeedDefaultGenerators(options.Seed);
+        var device = model.Device;
         var random = new Random((int)options.Seed);
-        using var generator = new Generator((ulong)options.Seed, device);
+        using var negatives = NegativeStream(device);
+        using var steps = PrepareSteps(model, data.TrainRows);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
         var (metric, k) = options.ParsedValidationMetric();
 
         var reports = new List<EpochReport>();
         var best = Snapshot(model);
-        double bestScore = double.NegativeInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        string stopReason = $"reached {options.MaxEpochs} epochs";
-        var total = Stopwatch.StartNew();
-        double trainSeconds = 0;
-
-        for (int epoch = 1; epoch <= options.MaxEpochs; epoch++)
+        try
         {
-            if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; break; }
-            var clock = Stopwatch.StartNew();
-            double epochLoss = TrainEpoch(model, optimizer, data.TrainRows, random, generator);
-            double seconds = clock.Elapsed.TotalSeconds;
-            trainSeconds += seconds;
-            if (!double.IsFinite(epochLoss))
-                throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}");
+            double bestScore = double.NegativeInfinity;
+            int bestEpoch = 0, epochsWithoutImprovement = 0;
+            string stopReason = $"reached {options.MaxEpochs} epochs";
+            bool cancelled = false;
+            var total = Stopwatch.StartNew();
+            double trainSeconds = 0;
 
-            clock.Restart();
-            var validation = evaluator.Evaluate(model, data.Validation, "validation");
-            // The last step of an epoch can break the weights after the loss was measured: the scores tell.
-            if (validation.NonFiniteScores > 0)
-                throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}, but the model's scores " +
-                    $"are no longer finite (NaN or ±∞ for {validation.NonFiniteScores} of {data.Validation.Count} validation users)");
-            double score = metric == "ndcg" ? validation.Ndcg(k) : validation.Recall(k);
-            bool improved = score >= bestScore;
-            if (improved)
+            for (int epoch = 1; epoch <= options.MaxEpochs; epoch++)
             {
-                DisposeAll(best);
-                best = Snapshot(model);
-                bestScore = score; bestEpoch = epoch; epochsWithoutImprovement = 0;
-            }
-            else epochsWithoutImprovement++;
+                if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; cancelled = true; break; }
+                var clock = Stopwatch.StartNew();
+                double epochLoss = TrainEpoch(model, optimizer, steps, random, negatives);
+                double seconds = clock.Elapsed.TotalSeconds;
+                trainSeconds += seconds;
+                if (!double.IsFinite(epochLoss))
+                    throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}");
 
-            var report = new EpochReport(epoch, epochLoss, validation.Metrics(), score, seconds, clock.Elapsed.TotalSeconds,
-                improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs, options.Patience);
-            reports.Add(report);
-            EpochCompleted?.Invoke(report);
-            if (epochsWithoutImprovement >= options.Patience)
-            {
-                stopReason = $"no improvement of validation {options.ValidationMetric} for {options.Patience} epochs";
-                break;
+                clock.Restart();
+                var validation = evaluator.Evaluate(model, data.Validation, "validation");
+                // The last step of an epoch can break the weights after the loss was measured: the scores tell.
+                if (validation.NonFiniteScores > 0)
+                    throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}, but the model's scores " +
+                        $"are no longer finite (NaN or ±∞ for {validation.NonFiniteScores} of {data.Validation.Count} validation users)");
+                double score = metric == "ndcg" ? validation.Ndcg(k) : validation.Recall(k);
+                bool improved = score >= bestScore;
+                if (improved)
+                {
+                    var previous = best;
+                    best = Snapshot(model);
+                    DisposeAll(previous);
+                    bestScore = score; bestEpoch = epoch; epochsWithoutImprovement = 0;
+                }
+                else epochsWithoutImprovement++;
+
+                var report = new EpochReport(epoch, epochLoss, validation.Metrics(), score, seconds, clock.Elapsed.TotalSeconds,
+                    improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs, options.Patience);
+                reports.Add(report);
+                EpochCompleted?.Invoke(report);
+                if (epochsWithoutImprovement >= options.Patience)
+                {
+                    stopReason = $"no improvement of validation {options.ValidationMetric} for {options.Patience} epochs";
+                    break;
+                }
             }
+
+            Restore(model, best);
+            var finalValidation = evaluator.Evaluate(model, data.Validation, "validation");
+            var test = evaluator.Evaluate(model, data.Test, "test");
+            return new TrainingResult(reports.Count, bestEpoch, bestScore, stopReason, reports,
+                reports.Count == 0 ? 0 : trainSeconds / reports.Count, total.Elapsed.TotalSeconds, finalValidation, test) { Cancelled = cancelled };
         }
+        finally
+        {
+            DisposeAll(best);
+            ReleaseState(optimizer);
+        }
+    }
 
-        Restore(model, best);
-        DisposeAll(best);
-        var finalValidation = evaluator.Evaluate(model, data.Validation, "validation");
-        var test = evaluator.Evaluate(model, data.Test, "test");
-        return new TrainingResult(reports.Count, bestEpoch, bestScore, stopReason, reports,
-            reports.Count == 0 ? 0 : trainSeconds / reports.Count, total.Elapsed.TotalSeconds, finalValidation, test);
+    /// <summary>TorchSharp's optimizer keeps its moment tensors (two per parameter for Adam) after Dispose; release them.</summary>
+    internal static void ReleaseState(TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        foreach (var state in optimizer.state_dict().State) (state as IDisposable)?.Dispose();
+    }
+
+    /// <summary>The paths this trainer takes for a model on <paramref name="device"/>.</summary>
+    public ExecutionPaths PathsOn(Device device) => Paths ?? ExecutionPaths.For(device);
+
+    /// <summary>The negative-sampling stream of a run on <paramref name="device"/>, seeded with the training seed.</summary>
+    public DeviceRandom NegativeStream(Device device) =>
+        new((ulong)options.Seed, device, NegativeDraws ?? DeviceRandom.BulkDrawsOn(device));
+
+    /// <summary>The run's training rows ready to become steps on the model's device (and the model's dropout set to the
+    /// same paths).</summary>
+    public TrainingSteps PrepareSteps(SequentialRecommender model, IReadOnlyList<TrainingRow> rows)
+    {
+        var device = model.Device;
+        var paths = PathsOn(device);
+        model.UseExecutionPaths(paths);
+        return new TrainingSteps(rows, model.ItemCount, model.MaxLength, options.GroupCostInPositions, paths, device);
     }
 
     /// <summary>One pass over the training rows; returns the mean loss per position.</summary>
-    public double TrainEpoch(SequentialRecommender model, optim.Optimizer optimizer, IReadOnlyList<TrainingRow> rows,
-        Random random, Generator generator)
+    public double TrainEpoch(SequentialRecommender model, optim.Optimizer optimizer, TrainingSteps steps, Random random, DeviceRandom negatives)
     {
         model.train();
-        var device = model.ItemTable.device;
+        var device = model.Device;
+        var paths = PathsOn(device);
         var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
         long positions = 0;
-        foreach (var batch in TrainingBatches.Epoch(rows, options.BatchSize, model.MaxLength, random))
+        foreach (var batch in TrainingBatches.Epoch(steps.Count, options.BatchSize, random))
         {
             using var scope = NewDisposeScope();
-            var step = TrainingBatches.Step(batch, model.ItemCount, options.GroupCostInPositions, device);
+            var step = steps.Step(batch);
             optimizer.zero_grad();
-            var stepLoss = StepLoss(model, step, random, generator);
+            var stepLoss = StepLoss(model, step, random, negatives, paths);
             stepLoss.backward();
             optimizer.step();
             lossSum.add_(stepLoss.detach().to(ScalarType.Float64) * step.Positions);
@@ -136,7 +179,7 @@ public sealed class Trainer
     }
 
     /// <summary>The step's loss: recommendation loss averaged over all real positions (+ the backbone's own term).</summary>
-    public Tensor StepLoss(SequentialRecommender model, TrainingStep step, Random random, Generator generator)
+    public Tensor StepLoss(SequentialRecommender model, TrainingStep step, Random random, DeviceRandom negatives, ExecutionPaths paths)
     {
         var table = model.ItemTable;
         Tensor? sum = null;
@@ -144,7 +187,7 @@ public sealed class Trainer
         {
             var hidden = model.Encode(group.Inputs);
             var atPositions = hidden.view(-1, model.Dim).index_select(0, group.PositionIndex);
-            var groupSum = loss.Sum(atPositions, group, table, generator);
+            var groupSum = loss.Sum(atPositions, group, table, negatives, paths);
             sum = sum is null ? groupSum : sum + groupSum;
         }
         var mean = sum! / step.Positions;
@@ -156,7 +199,6 @@ public sealed class Trainer
     private static TrainingDivergedException Diverged(SequentialRecommender model, Dictionary<string, Tensor> best, int bestEpoch, string what)
     {
         Restore(model, best);
-        DisposeAll(best);
         string restored = bestEpoch == 0 ? "the initial weights (no epoch finished well)" : $"the best weights (epoch {bestEpoch})";
         return new TrainingDivergedException($"{what}; stopped and restored {restored}. Try a lower learning rate.");
     }
@@ -164,7 +206,8 @@ public sealed class Trainer
     private static Dictionary<string, Tensor> Snapshot(SequentialRecommender model)
     {
         using var noGrad = no_grad();
-        return model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        using var scope = NewDisposeScope();
+        return model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
     }
 
     private static void Restore(SequentialRecommender model, Dictionary<string, Tensor> state)

@@ -41,7 +41,8 @@ static class RunnerProcess
         return path;
     }
 
-    public static RunnerRun Run(IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null)
+    public static RunnerRun Run(IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,6 +54,7 @@ static class RunnerProcess
         start.ArgumentList.Add(BuildOutput("Rsir.Notebooks.Runner", "Rsir.Notebooks.Runner.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["RSIR_PROFILE"] = "quick";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

@@ -30,6 +30,28 @@ public sealed class RunnerTests
         ["nbformat_minor"] = 5,
     }.ToJsonString();
 
+    /// <summary>
+    /// A Jupyter kernel runs with background GC on (our executables turn it off at build time). The workbench must turn
+    /// it off inside the kernel too: a TorchSharp temporary finalized on the GC thread during a native call aborts.
+    /// </summary>
+    [Fact]
+    public void Workbench_setup_turns_background_gc_off_in_a_kernel_that_has_it_on()
+    {
+        using var folder = new TempDirectory();
+        string bin = Path.Combine(RunnerProcess.RepositoryRoot(), "src", "Rsir.Interactive", "bin", RunnerProcess.Configuration, "net10.0", "linux-x64");
+        string path = folder.Write("gc.ipynb", Notebook(
+            ("code", $"#r \"{bin}/Rsir.Interactive.dll\"\n#r \"{bin}/Rsir.dll\"\n#r \"{bin}/TorchSharp.dll\""),
+            ("code", "Console.WriteLine($\"before: {System.Runtime.GCSettings.LatencyMode}\");"),
+            ("code", "var session = Rsir.Interactive.Workbench.Setup(device: \"cpu\");\nConsole.WriteLine($\"after: {System.Runtime.GCSettings.LatencyMode}\");\nConsole.WriteLine(session.Machine);")));
+
+        var run = RunnerProcess.Run([path], Limit, environment: new Dictionary<string, string> { ["DOTNET_gcConcurrent"] = "1" });
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Contains("before: Interactive", run.Stdout);   // the kernel-like host had background GC on …
+        Assert.Contains("after: Batch", run.Stdout);          // … and the workbench turned it off
+        Assert.Contains("gc Batch (no background GC)", run.Stdout);
+    }
+
     [Fact]
     public void A_failing_cell_fails_the_run_and_is_named()
     {

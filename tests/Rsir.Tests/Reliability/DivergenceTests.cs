@@ -17,8 +17,7 @@ public class DivergenceTests
     public void A_poisoned_embedding_stops_training_at_the_next_epoch_and_restores_the_last_good_weights()
     {
         var data = new DatasetCatalog().Load(Toy, new DatasetLoadOptions(MaxLength: 20)).Dataset;
-        Seeding.SeedTorch(3);
-        using var model = Backbones.Create(new BackboneOptions { Dim = 16, Heads = 2, FeedForward = 32, Layers = 1, MaxLength = 20 }, data.ItemCount);
+        using var model = Backbones.Build(new BackboneOptions { Dim = 16, Heads = 2, FeedForward = 32, Layers = 1, MaxLength = 20 }, data.ItemCount, null, 3, torch.CPU);
         var trainer = new Trainer(new TrainingOptions { MaxEpochs = 5, Patience = 5, BatchSize = 16, Negatives = 16, Seed = 3 });
         Dictionary<string, Tensor>? afterEpoch1 = null;
         trainer.EpochCompleted += report =>

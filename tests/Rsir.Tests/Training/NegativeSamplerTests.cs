@@ -1,3 +1,4 @@
+using Rsir.Runtime;
 using Rsir.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,8 +7,10 @@ namespace Rsir.Tests.Training;
 
 public class NegativeSamplerTests
 {
-    [Fact]
-    public void Negatives_are_uniform_over_items_outside_the_row_and_never_padding()
+    [Theory]
+    [InlineData(RandomDraws.OnHost)]
+    [InlineData(RandomDraws.OnDevice)]
+    public void Negatives_are_uniform_over_items_outside_the_row_and_never_padding(RandomDraws draws)
     {
         const int items = 12;
         var rows = new[] { new[] { 2, 3, 3, 7 }, new[] { 1, 12 }, new[] { 5 } };
@@ -16,8 +19,8 @@ public class NegativeSamplerTests
         using var offsetTensor = tensor(offsets, new long[] { 3, offsets.Length / 3 });
         using var allowedTensor = tensor(allowed);
         using var rowOfPosition = tensor(new long[] { 0, 0, 1, 2 });
-        using var generator = new Generator(7);
-        var ids = NegativeSampler.Sample(offsetTensor, allowedTensor, rowOfPosition, 30000, generator);
+        using var random = new DeviceRandom(7, CPU, draws);
+        var ids = NegativeSampler.Sample(offsetTensor, allowedTensor, rowOfPosition, 30000, random);
         var drawn = ids.data<long>().ToArray();
         for (int position = 0; position < 4; position++)
         {

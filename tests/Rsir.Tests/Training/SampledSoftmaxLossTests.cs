@@ -1,3 +1,4 @@
+using Rsir.Runtime;
 using Rsir.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,11 +45,38 @@ public class SampledSoftmaxLossTests
         var hidden = randn(group.Positions, 4);
         var table = randn(21, 4).requires_grad_(true);
         var loss = new SampledSoftmaxLoss(5);
-        using var first = new Generator(9);
-        using var second = new Generator(9);
-        float withGradients = loss.Sum(hidden, group, table, first).item<float>();
+        using var first = new DeviceRandom(9, CPU);
+        using var second = new DeviceRandom(9, CPU);
+        float withGradients = loss.Sum(hidden, group, table, first, ExecutionPaths.Cpu).item<float>();
         float plain;
-        using (no_grad()) plain = loss.Sum(hidden, group, table, second).item<float>();
+        using (no_grad()) plain = loss.Sum(hidden, group, table, second, ExecutionPaths.Cpu).item<float>();
         Assert.Equal(plain, withGradients, 4);
+    }
+
+    /// <summary>The accelerator's path (plain autograd), forced on the CPU, against the CPU's chunked gradients: same
+    /// draws, same loss, same gradients.</summary>
+    [Fact]
+    public void The_accelerator_path_gives_the_cpu_paths_loss_and_gradients()
+    {
+        manual_seed(4);
+        var rows = Enumerable.Range(0, 30).Select(i => Enumerable.Range(1 + i, 3 + i % 9).ToArray()).ToArray();
+        var group = Rsir.Training.TrainingBatches.Step(rows, 60, 1000, CPU).Groups[0];
+        var hiddenValues = randn(group.Positions, 8);
+        var tableValues = randn(61, 8) * 0.3;
+        (float Loss, Tensor HiddenGrad, Tensor TableGrad) Run(ExecutionPaths paths)
+        {
+            var hidden = hiddenValues.clone().requires_grad_(true);
+            var table = tableValues.clone().requires_grad_(true);
+            using var random = new DeviceRandom(9, CPU);
+            var value = new SampledSoftmaxLoss(256).Sum(hidden, group, table, random, paths);
+            value.backward();
+            return (value.item<float>(), hidden.grad!.clone(), table.grad!.clone());
+        }
+        var cpu = Run(ExecutionPaths.Cpu);
+        var accelerator = Run(ExecutionPaths.Accelerator);
+        Assert.True(group.Positions > 64);   // more than one chunk of the CPU path
+        Assert.Equal(cpu.Loss, accelerator.Loss, 2);
+        Assert.True(allclose(cpu.HiddenGrad, accelerator.HiddenGrad, rtol: 1e-4, atol: 1e-6));
+        Assert.True(allclose(cpu.TableGrad, accelerator.TableGrad, rtol: 1e-4, atol: 1e-6));
     }
 }

@@ -1,0 +1,70 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Runtime;
+
+/// <summary>Where a stream of random numbers is drawn.</summary>
+public enum RandomDraws
+{
+    /// <summary>On a CPU generator of our own, then copied to the target device: the same numbers on every device.</summary>
+    OnHost,
+    /// <summary>
+    /// On the target device's own default generator, seeded when the stream is made. For bulk draws on an accelerator
+    /// (a step's training negatives), where copying from the host would cost more than the step; reproducible for the
+    /// same seed and device type, not equal across device types. On the CPU this is torch's global CPU generator.
+    /// </summary>
+    OnDevice,
+}
+
+/// <summary>
+/// The one home of randomness in the library. Weight initialisation and dropout use torch's default generators,
+/// seeded by <see cref="SeedDefaultGenerators"/>; every other draw comes from a <see cref="DeviceRandom"/> stream.
+/// TorchSharp 0.107 cannot make a generator on CUDA (<c>new torch.Generator(seed, cuda)</c> is a CPU generator,
+/// dotnet/TorchSharp#1194, and a draw on CUDA with it throws), so a stream either draws on the host and moves the result
+/// (<see cref="RandomDraws.OnHost"/>) or uses the device's default generator (<see cref="RandomDraws.OnDevice"/>).
+/// </summary>
+public sealed class DeviceRandom : IDisposable
+{
+    private readonly Generator? host;
+
+    public DeviceRandom(ulong seed, Device target, RandomDraws draws = RandomDraws.OnHost)
+    {
+        ComputeDevice.EnsureLibTorch();
+        Target = target;
+        Draws = draws;
+        if (draws == RandomDraws.OnHost) host = new Generator(seed, CPU);
+        else SeedDefaultGenerator((long)seed, target);
+    }
+
+    public Device Target { get; }
+    public RandomDraws Draws { get; }
+
+    /// <summary>The stream for bulk draws on <paramref name="device"/>: our own generator on the CPU (host and device
+    /// are one there, and CPU runs keep the numbers they always had), the device's generator elsewhere.</summary>
+    public static RandomDraws BulkDrawsOn(Device device) => device.type == DeviceType.CPU ? RandomDraws.OnHost : RandomDraws.OnDevice;
+
+    /// <summary>Uniform numbers in [0, 1) of the given shape, on <see cref="Target"/>.</summary>
+    public Tensor Uniform(long[] shape, ScalarType dtype = ScalarType.Float32)
+    {
+        if (host is null) return rand(shape, dtype: dtype, device: Target);
+        var drawn = rand(shape, dtype: dtype, device: CPU, generator: host);
+        return Target.type == DeviceType.CPU ? drawn : drawn.to(Target);
+    }
+
+    /// <summary>One seed for torch's default generators (CPU and every GPU): weight initialisation and dropout.</summary>
+    public static void SeedDefaultGenerators(long seed)
+    {
+        ComputeDevice.EnsureLibTorch();
+        torch.manual_seed(seed);
+        if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
+    }
+
+    private static void SeedDefaultGenerator(long seed, Device device)
+    {
+        if (device.type == DeviceType.CPU) torch.manual_seed(seed);
+        else if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
+        else throw new ArgumentException($"No default generator known for device {device}.");
+    }
+
+    public void Dispose() => host?.Dispose();
+}
