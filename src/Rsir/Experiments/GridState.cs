@@ -72,7 +72,8 @@ public sealed class GridState(GridPlan plan)
     /// <list type="number">
     /// <item>Its results folder is finished: done.</item>
     /// <item>Its task of the latest submission holding it is in the queue: running, or pending (queued, with Slurm's reason).</item>
-    /// <item>Its last attempt ended with an exit code: failed, with the error (an exit code 0 without a finished folder is failed too).</item>
+    /// <item>Its last attempt ended with an error: failed, with the error. (One that ended well but whose folder is
+    /// unfinished now, e.g. a loop asked for more rounds, is pending.)</item>
     /// <item>Its last attempt never ended: running if its process is alive on this machine; otherwise failed (killed,
     /// cancelled, out of time).</item>
     /// <item>A submission holds it but no attempt of that task exists and Slurm no longer lists the task: failed (the
@@ -87,7 +88,8 @@ public sealed class GridState(GridPlan plan)
         foreach (var point in plan.Points)
         {
             var folder = point.Inspect();
-            if (folder.State == GridFolder.Finished) { result.Add(new(point, GridPointState.Done, folder.Detail)); continue; }
+            var attempt = ReadAttempt(point);
+            if (folder.State == GridFolder.Finished) { result.Add(new(point, GridPointState.Done, folder.Detail, Job: attempt?.Job, Log: attempt?.Log)); continue; }
 
             var submission = submissions.LastOrDefault(s => s.Points.Contains(point.Index));
             string? task = submission is null ? null : $"{submission.Job}_{point.Index}";
@@ -101,15 +103,14 @@ public sealed class GridState(GridPlan plan)
                 continue;
             }
 
-            var attempt = ReadAttempt(point);
             bool attemptOfLatest = attempt is not null && (submission is null || attempt.Job == task || attempt.Started > submission.Submitted);
             if (attempt is not null && attemptOfLatest)
             {
                 string where = attempt.Job is null ? $"on {attempt.Host}" : $"as Slurm task {attempt.Job}";
-                if (attempt.Ended is not null)
-                    result.Add(new(point, GridPointState.Failed, attempt.ExitCode == 0
-                        ? $"the run {where} exited 0 but its folder is not finished ({folder.Detail})"
-                        : $"exit {attempt.ExitCode} {where}: {attempt.Error ?? "no error message"}", Job: attempt.Job, Log: attempt.Log));
+                if (attempt.Ended is not null && attempt.ExitCode == 0)   // finished once, unfinished now: more rounds asked for, or files removed
+                    result.Add(new(point, GridPointState.Pending, folder.Detail));
+                else if (attempt.Ended is not null)
+                    result.Add(new(point, GridPointState.Failed, $"exit {attempt.ExitCode} {where}: {attempt.Error ?? "no error message"}", Job: attempt.Job, Log: attempt.Log));
                 else if (attempt.Job is null && attempt.Host == Environment.MachineName && IsAlive(attempt.Pid))
                     result.Add(new(point, GridPointState.Running, $"running on this machine (process {attempt.Pid}); {folder.Detail}", Active: true));
                 else if (attempt.Job is not null && queue is null)
