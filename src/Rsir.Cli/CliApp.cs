@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(SelfTestCommand.Create());
+        root.Subcommands.Add(GridCommand.Create());
         return root;
     }
 

@@ -64,8 +64,12 @@ internal static class CliRunner
         }
     }
 
+    /// <summary>The message of the last error <see cref="Invoke"/> reported (a grid point records it as its failure).</summary>
+    public static string? LastError { get; private set; }
+
     private static int Report(string[] args, string message, int code)
     {
+        LastError = message;
         Console.Error.WriteLine($"error: {message}");
         if (args.Contains("--json"))
             Console.WriteLine(JsonSerializer.Serialize(new { error = message, exit_code = code }));

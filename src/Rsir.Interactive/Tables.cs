@@ -174,6 +174,39 @@ public static class Tables
             new DoubleDataFrameColumn("seconds", rows.Select(r => r.Round.Seconds)));
     }
 
+    /// <summary>A grid's table (<see cref="GridCollect.Collect"/>), one row per group of seeds: its labels, the number of
+    /// seeds, each metric's mean and sd, and against the plan's baseline row its relative gain and paired p-values
+    /// (t-test, Wilcoxon; NaN where the row is the baseline or has none).</summary>
+    public static DataFrame Grid(GridTable table)
+    {
+        var groups = table.Groups;
+        var labels = table.LabelNames.Where(l => l != table.Plan.SeedAxis);
+        var frame = new DataFrame(labels.Select(l => (DataFrameColumn)new StringDataFrameColumn(l, groups.Select(g => g.Labels.GetValueOrDefault(l, "")))));
+        frame.Columns.Add(new Int32DataFrameColumn("seeds", groups.Select(g => g.Rows.Count)));
+        foreach (var m in table.Plan.Metrics)
+        {
+            frame.Columns.Add(new DoubleDataFrameColumn(m, groups.Select(g => g.Metrics[m].Mean)));
+            frame.Columns.Add(new DoubleDataFrameColumn($"{m}_sd", groups.Select(g => g.Metrics[m].Sd)));
+            frame.Columns.Add(new DoubleDataFrameColumn($"{m}_gain", groups.Select(g => g.Tests.TryGetValue(m, out var t) ? t.RelativeGain : double.NaN)));
+            frame.Columns.Add(new DoubleDataFrameColumn($"{m}_p_t", groups.Select(g => g.Tests.TryGetValue(m, out var t) ? t.TTest.PValue : double.NaN)));
+            frame.Columns.Add(new DoubleDataFrameColumn($"{m}_p_wilcoxon", groups.Select(g => g.Tests.TryGetValue(m, out var t) ? t.Wilcoxon.PValue : double.NaN)));
+        }
+        frame.Columns.Add(new StringDataFrameColumn("baseline", groups.Select(g => g.Baseline ?? "")));
+        frame.Columns.Add(new StringDataFrameColumn("note", groups.Select(g => g.Note ?? "")));
+        return frame;
+    }
+
+    /// <summary>A grid's finished points, one row per point (per round for a loop): labels, test metrics, folder.</summary>
+    public static DataFrame GridPoints(GridTable table)
+    {
+        var rows = table.Rows;
+        var frame = new DataFrame(new StringDataFrameColumn("point", rows.Select(r => r.Point.Name)));
+        foreach (var l in table.LabelNames) frame.Columns.Add(new StringDataFrameColumn(l, rows.Select(r => r.Labels.GetValueOrDefault(l, ""))));
+        foreach (var m in table.Plan.Metrics) frame.Columns.Add(new DoubleDataFrameColumn(m, rows.Select(r => r.Test[m])));
+        frame.Columns.Add(new StringDataFrameColumn("folder", rows.Select(r => r.Point.Folder)));
+        return frame;
+    }
+
     /// <summary>"12 7 93".</summary>
     public static string Items(IEnumerable<int> items) => string.Join(' ', items);
 

@@ -35,13 +35,21 @@ public sealed class LoopFolder
             throw new FileNotFoundException($"'{full}' is not an RSIR loop folder (it has no options.json).", optionsFile);
         var options = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json)
                       ?? throw new InvalidDataException($"{optionsFile} holds null.");
-        var rounds = new List<int>();
-        while (File.Exists(System.IO.Path.Combine(full, RoundFolderName(rounds.Count), "done"))) rounds.Add(rounds.Count);
+        var rounds = Enumerable.Range(0, FinishedRoundCount(full)).ToList();
         if (rounds.Count == 0) throw new InvalidDataException($"'{full}' has no finished round (round-00/done is missing).");
         return new LoopFolder(full, options, rounds);
     }
 
     public static string RoundFolderName(int round) => $"round-{round:D2}";
+
+    /// <summary>How many rounds of the loop folder at <paramref name="path"/> are finished (round-NN/done, contiguous from
+    /// round 0); 0 when none is, or the folder does not exist.</summary>
+    public static int FinishedRoundCount(string path)
+    {
+        int count = 0;
+        while (File.Exists(System.IO.Path.Combine(path, RoundFolderName(count), "done"))) count++;
+        return count;
+    }
 
     /// <summary>The finished rounds as a loop result (as <see cref="RsirLoop.Run"/> returned it), for tables and plots
     /// of a run made elsewhere (e.g. with the CLI).</summary>
