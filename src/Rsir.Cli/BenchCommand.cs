@@ -45,6 +45,7 @@ internal static class BenchCommand
             var trainer = new Trainer(options.Training, options.Evaluation);
             using var optimizer = torch.optim.Adam(model.parameters(), options.Training.LearningRate);
             var random = new Random((int)options.Training.Seed);
+            using var deviceMemory = DevicePeakMemory.Start(device);
             using var negatives = trainer.NegativeStream(device);
             using var steps = trainer.PrepareSteps(model, data.TrainRows);
 
@@ -95,6 +96,7 @@ internal static class BenchCommand
                 eval_seconds = evalSeconds,
                 seconds_per_generation_round = perGeneration,
                 generation = round,
+                device_peak_memory_bytes = deviceMemory?.PeakBytes,
             });
             return 0;
         });
@@ -121,11 +123,15 @@ internal static class BenchCommand
             $"evaluation ≤ {options.Evaluation.MaxScoresInMemory:N0} scores per chunk, generation ≤ {generation.MaxScoresInMemory:N0} cells per chunk " +
             $"({generation.SeedRowsPerChunk(items + 1L)} seed rows × m = {generation.M})");
         long baseline = PeakMemory.Reset();
+        var onDevice = DevicePeakMemory.Start(device);
 
         var clock = Stopwatch.StartNew();
         var evaluation = new Evaluator(options.Evaluation).Evaluate(model, data.Test, "test");
         double evalSeconds = clock.Elapsed.TotalSeconds;
         long evalPeak = PeakMemory.Read();
+        long? evalDevicePeak = onDevice?.PeakBytes;
+        onDevice?.Dispose();
+        onDevice = DevicePeakMemory.Start(device);
         console.WriteLine($"  evaluation pass over {data.Test.Count:N0} users × {items:N0} items: {evalSeconds:F2} s, peak resident memory {evalPeak / 1048576.0:N0} MiB");
 
         PeakMemory.Reset();
@@ -133,6 +139,8 @@ internal static class BenchCommand
         var round = new SyntheticSequenceGenerator(model, generation).Generate(data, 1);
         double generationSeconds = clock.Elapsed.TotalSeconds;
         long generationPeak = PeakMemory.Read();
+        long? generationDevicePeak = onDevice?.PeakBytes;
+        onDevice?.Dispose();
         console.WriteLine($"  generation round ({round.Statistics.SeedRows:N0} seed rows × m = {generation.M}, {round.Statistics.StepsJudged:N0} steps): " +
             $"{generationSeconds:F2} s, peak resident memory {generationPeak / 1048576.0:N0} MiB");
         console.WriteLine($"  resident memory before both (data and model loaded): {baseline / 1048576.0:N0} MiB; item table {items * (long)options.Backbone.Dim * 4 / 1048576.0:N0} MiB");
@@ -144,6 +152,7 @@ internal static class BenchCommand
             seconds_per_eval = evalSeconds, eval_peak_rss_bytes = evalPeak, recall_at_20_untrained = evaluation.Recall(20),
             seconds_per_generation_round = generationSeconds, generation_peak_rss_bytes = generationPeak,
             generation_steps = round.Statistics.StepsJudged, baseline_rss_bytes = baseline,
+            eval_device_peak_bytes = evalDevicePeak, generation_device_peak_bytes = generationDevicePeak,
         });
         return 0;
     }

@@ -60,7 +60,7 @@ internal static class CliRunner
         }
         catch (Exception e) when (Classify(e) is int code)
         {
-            return Report(args, Unwrap(e).Message, code);
+            return Report(args, Describe(e), code);
         }
     }
 
@@ -78,13 +78,29 @@ internal static class CliRunner
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
-    private static int? Classify(Exception e) => Unwrap(e) switch
+    /// <summary>Bad input (2) or a failure while working (1); null for a bug, which keeps its stack trace.</summary>
+    internal static int? Classify(Exception e) => Unwrap(e) switch
     {
         OutputLocationException or DataFormatException or DatasetChecksumException or FileNotFoundException or DirectoryNotFoundException
             or InvalidDataException or ArgumentException or JsonException or UnauthorizedAccessException => BadInput,
-        TrainingDivergedException or IOException or InvalidOperationException => Failure,
+        TrainingDivergedException or IOException or InvalidOperationException or OutOfMemoryException
+            or System.Runtime.InteropServices.ExternalException => Failure,
         _ => null,
     };
+
+    /// <summary>The one line an error is reported with. libtorch's errors (TorchSharp raises them as ExternalException)
+    /// carry a C++ backtrace after their first line; an out-of-memory error also says what to try.</summary>
+    internal static string Describe(Exception error)
+    {
+        var e = Unwrap(error);
+        if (e is not System.Runtime.InteropServices.ExternalException and not OutOfMemoryException) return e.Message;
+        string first = e.Message.Split('\n', 2)[0].Trim();
+        bool outOfMemory = e is OutOfMemoryException || first.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            || first.Contains("allocate", StringComparison.OrdinalIgnoreCase);
+        return outOfMemory
+            ? $"out of memory: {first} (free memory on the device, or use a smaller Training.BatchSize or Evaluation.BatchSize via --config)"
+            : $"libtorch: {first}";
+    }
 
     /// <summary>Writes the command's result: a readable table on stderr and, with --json, one JSON line on stdout.</summary>
     public static void Emit(bool json, object result)

@@ -38,61 +38,47 @@ public sealed class Evaluator
 
     public EvaluationResult Evaluate(SequentialRecommender model, IReadOnlyList<EvaluationRow> rows, string split)
     {
-        var device = model.Device;
-        var ordered = rows.Select((row, index) => (row, index)).OrderBy(p => Math.Min(p.row.History.Length, model.MaxLength)).ToArray();
+        using var prepared = Prepare(model, rows);
+        return Evaluate(model, prepared, split);
+    }
+
+    /// <summary>The rows as tensors on the model's device (histories, targets and excluded ids, in batches sorted by
+    /// history length), built once for evaluations repeated every epoch.</summary>
+    public EvaluationSet Prepare(SequentialRecommender model, IReadOnlyList<EvaluationRow> rows) =>
+        new(model, rows, options.BatchSize, options.MaskHistory);
+
+    public EvaluationResult Evaluate(SequentialRecommender model, EvaluationSet rows, string split)
+    {
+        if (rows.MaxLength != model.MaxLength || rows.ItemCount != model.ItemCount)
+            throw new ArgumentException($"The evaluation set was prepared for {rows.ItemCount} items and length {rows.MaxLength}, the model has {model.ItemCount} and {model.MaxLength}.");
         var ranks = new int[rows.Count];
         int nonFinite = 0;
         bool wasTraining = model.training;
         model.eval();
         using (no_grad())
         {
-            for (int start = 0; start < ordered.Length; start += options.BatchSize)
+            foreach (var batch in rows.Batches)
             {
                 using var scope = NewDisposeScope();
-                var batch = ordered.AsSpan(start, Math.Min(options.BatchSize, ordered.Length - start)).ToArray();
-                var batchRanks = RankBatch(model, batch.Select(p => p.row).ToArray(), device, ref nonFinite);
-                for (int i = 0; i < batch.Length; i++) ranks[batch[i].index] = batchRanks[i];
+                var batchRanks = RankBatch(model, batch, ref nonFinite);
+                for (int i = 0; i < batch.Index.Length; i++) ranks[batch.Index[i]] = batchRanks[i];
             }
         }
         model.train(wasTraining);
         var protocol = new EvaluationProtocol(split, options.MaskHistory, model.ItemCount, options.Cutoffs);
-        return new EvaluationResult(protocol, rows.Select(r => r.User).ToArray(), ranks, nonFinite);
+        return new EvaluationResult(protocol, rows.Users, ranks, nonFinite);
     }
 
-    private int[] RankBatch(SequentialRecommender model, EvaluationRow[] rows, Device device, ref int nonFinite)
+    private int[] RankBatch(SequentialRecommender model, EvaluationBatch batch, ref int nonFinite)
     {
-        int b = rows.Length;
-        foreach (var row in rows)
-            if (row.Target < 1 || row.Target > model.ItemCount)
-                throw new ArgumentOutOfRangeException(nameof(rows), $"User {row.User}: target item {row.Target} is outside 1..{model.ItemCount}.");
-
-        var (items, lengths) = model.Pad(rows.Select(r => r.History).ToArray(), device);
-        var hidden = model.EncodeLast(items, lengths);                          // (b, d)
+        int b = batch.Index.Length;
+        var hidden = model.EncodeLast(batch.Items, batch.Lengths);                 // (b, d)
         var table = model.ItemTable;
-        var targets = tensor(rows.Select(r => (long)r.Target).ToArray(), device: device);
-        var targetScores = (hidden * table.index_select(0, targets)).sum(1, keepdim: true);   // (b, 1)
-
-        // Ids excluded from the candidates, per row: the target itself (it is not its own competitor), and the
-        // history when masking. Padding id 0 is never scored (chunks start at item 1).
-        var excluded = new List<long>[b];
-        var masked = new bool[b];
-        for (int i = 0; i < b; i++)
-        {
-            var set = options.MaskHistory ? new HashSet<int>(rows[i].History) : new HashSet<int>();
-            masked[i] = set.Contains(rows[i].Target);
-            set.Add(rows[i].Target);
-            set.Remove(0);
-            excluded[i] = set.Select(x => (long)x).ToList();
-        }
-        int width = excluded.Max(e => e.Count);
-        var excludedFlat = new long[b * width];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < width; j++)
-                excludedFlat[i * width + j] = j < excluded[i].Count ? excluded[i][j] : -1;
-        var excludedIds = tensor(excludedFlat, new long[] { b, width }, device: device);
+        var targetScores = (hidden * table.index_select(0, batch.Targets)).sum(1, keepdim: true);   // (b, 1)
+        var excludedIds = batch.ExcludedIds;
 
         long chunk = Math.Max(1, Math.Min(model.ItemCount, options.MaxScoresInMemory / b));
-        var atLeastAsHigh = zeros(b, dtype: ScalarType.Int64, device: device);
+        var atLeastAsHigh = zeros(b, dtype: ScalarType.Int64, device: hidden.device);
         for (long lo = 1; lo <= model.ItemCount; lo += chunk)
         {
             using var scope = NewDisposeScope();
@@ -113,8 +99,73 @@ public sealed class Evaluator
         for (int i = 0; i < b; i++)
         {
             if (counts[i] < 0) nonFinite++;
-            ranks[i] = masked[i] || counts[i] < 0 ? RankingMetrics.Miss : (int)Math.Min(int.MaxValue - 1, 1 + counts[i]);
+            ranks[i] = batch.TargetInHistory[i] || counts[i] < 0 ? RankingMetrics.Miss : (int)Math.Min(int.MaxValue - 1, 1 + counts[i]);
         }
         return ranks;
+    }
+}
+
+/// <summary>One batch of an <see cref="EvaluationSet"/>: positions in the set, and the batch's tensors.</summary>
+public sealed record EvaluationBatch(int[] Index, Tensor Items, Tensor Lengths, Tensor Targets, Tensor ExcludedIds, bool[] TargetInHistory);
+
+/// <summary>
+/// Evaluation rows prepared once on a model's device: users batched by history length (so short histories are not
+/// padded to the longest), each batch's post-padded histories, targets, and the ids excluded from its candidates — the
+/// target itself (it is not its own competitor) and, when masking, the history (padding id 0 is never scored).
+/// </summary>
+public sealed class EvaluationSet : IDisposable
+{
+    internal EvaluationSet(SequentialRecommender model, IReadOnlyList<EvaluationRow> rows, int batchSize, bool maskHistory)
+    {
+        foreach (var row in rows)
+            if (row.Target < 1 || row.Target > model.ItemCount)
+                throw new ArgumentOutOfRangeException(nameof(rows), $"User {row.User}: target item {row.Target} is outside 1..{model.ItemCount}.");
+        Users = rows.Select(r => r.User).ToArray();
+        MaxLength = model.MaxLength;
+        ItemCount = model.ItemCount;
+        var device = model.Device;
+        var ordered = rows.Select((row, index) => (row, index)).OrderBy(p => Math.Min(p.row.History.Length, model.MaxLength)).ToArray();
+        var batches = new List<EvaluationBatch>();
+        using var scope = NewDisposeScope();
+        for (int start = 0; start < ordered.Length; start += batchSize)
+        {
+            var batch = ordered.AsSpan(start, Math.Min(batchSize, ordered.Length - start)).ToArray();
+            int b = batch.Length;
+            var (items, lengths) = model.Pad(batch.Select(p => p.row.History).ToArray(), device);
+            var excluded = new long[b][];
+            var targetInHistory = new bool[b];
+            for (int i = 0; i < b; i++)
+            {
+                var set = maskHistory ? new HashSet<int>(batch[i].row.History) : new HashSet<int>();
+                targetInHistory[i] = set.Contains(batch[i].row.Target);
+                set.Add(batch[i].row.Target);
+                set.Remove(0);
+                excluded[i] = set.Select(x => (long)x).ToArray();
+            }
+            int width = excluded.Max(e => e.Length);
+            var excludedFlat = new long[b * width];
+            for (int i = 0; i < b; i++)
+                for (int j = 0; j < width; j++)
+                    excludedFlat[i * width + j] = j < excluded[i].Length ? excluded[i][j] : -1;
+            batches.Add(new EvaluationBatch(batch.Select(p => p.index).ToArray(),
+                items.DetachFromDisposeScope(), lengths.DetachFromDisposeScope(),
+                tensor(batch.Select(p => (long)p.row.Target).ToArray(), device: device).DetachFromDisposeScope(),
+                tensor(excludedFlat, new long[] { b, width }, device: device).DetachFromDisposeScope(), targetInHistory));
+        }
+        Batches = batches;
+    }
+
+    public IReadOnlyList<EvaluationBatch> Batches { get; }
+    public int[] Users { get; }
+    public int Count => Users.Length;
+    public int MaxLength { get; }
+    public int ItemCount { get; }
+
+    public void Dispose()
+    {
+        foreach (var b in Batches)
+        {
+            b.Items.Dispose(); b.Lengths.Dispose(); b.Targets.Dispose(); b.ExcludedIds.Dispose();
+        }
     }
 }

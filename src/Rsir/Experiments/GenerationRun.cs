@@ -54,7 +54,7 @@ public static class GenerationRun
                 TrainingSetSize.Of(data), TrainingSetSize.Of(generated.AppendTo(data)), results?.FinalPath);
             if (results is not null)
             {
-                RsirLoop.WriteSynthetic(results.File("synthetic.tsv"), generated.Rows);
+                SyntheticRowsFile.Write(results.File(SyntheticRowsFile.Name), generated.Rows);
                 results.WriteJson("judge.json", generated.Judge);
                 results.WriteJson("generation.json", new
                 {

@@ -65,8 +65,7 @@ public sealed class LoopFolder
     /// <summary>The synthetic rows round <paramref name="round"/> added (none for round 0).</summary>
     public IReadOnlyList<TrainingRow> ReadSynthetic(int round)
     {
-        var file = System.IO.Path.Combine(Finished(round), "synthetic.tsv");
-        return File.Exists(file) ? RsirLoop.ReadSynthetic(file, round) : Array.Empty<TrainingRow>();
+        return SyntheticRowsFile.Find(Finished(round)) is { } file ? SyntheticRowsFile.Read(file, round) : Array.Empty<TrainingRow>();
     }
 
     /// <summary>Round <paramref name="round"/>'s test ranks; <paramref name="itemCount"/> only labels the protocol.</summary>

@@ -225,7 +225,7 @@ public sealed class RsirLoop
         if (teacher is not null) AtomicFile.WriteVia(files.File("teacher.bin"), t => teacher.save(t));
         if (generated is not null)
         {
-            WriteSynthetic(files.File("synthetic.tsv"), generated.Rows);
+            SyntheticRowsFile.Write(files.File(SyntheticRowsFile.Name), generated.Rows);
             files.WriteJson("judge.json", generated.Judge);
         }
         files.WriteJson("round.json", round);
@@ -239,8 +239,7 @@ public sealed class RsirLoop
     private (Dataset, SequentialRecommender?, SequentialRecommender?) Resume(string folder, int round, Dataset data,
         SequentialRecommender? learner, SequentialRecommender? teacher, torch.Device device, string dataset)
     {
-        var synthetic = Path.Combine(folder, "synthetic.tsv");
-        if (File.Exists(synthetic)) data = data.WithTrainingRows(ReadSynthetic(synthetic, round));
+        if (SyntheticRowsFile.Find(folder) is { } synthetic) data = data.WithTrainingRows(SyntheticRowsFile.Read(synthetic, round));
         VerifyProtocol(data);
         bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
         if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
@@ -265,30 +264,6 @@ public sealed class RsirLoop
 
     /// <summary>Round k's generation seed: the options' seed + k, so every round draws differently and reproducibly.</summary>
     public static ulong RoundSeed(GenerationOptions generation, int round) => generation.Seed + (ulong)round;
-
-    /// <summary>synthetic.tsv: one row per kept sequence, with its provenance (read back by <see cref="ReadSynthetic"/>).</summary>
-    internal static void WriteSynthetic(string path, IEnumerable<TrainingRow> rows) =>
-        AtomicFile.WriteAllText(path, w =>
-        {
-            w.Write("pseudo_user\tsource_user\tgenerator\tstop_reason\titems\n");
-            foreach (var row in rows)
-                w.Write($"{row.User}\t{row.Origin.SourceUser}\t{row.Origin.Generator}\t{row.Origin.StopReason}\t{string.Join(' ', row.Items)}\n");
-        });
-
-    internal static IReadOnlyList<TrainingRow> ReadSynthetic(string path, int round)
-    {
-        var rows = new List<TrainingRow>();
-        int line = 0;
-        foreach (var text in File.ReadLines(path).Skip(1))
-        {
-            line++;
-            var f = text.Split('\t');
-            if (f.Length != 5) throw new DataFormatException(path, line + 1, text, "expected 5 tab-separated fields");
-            var items = f[4].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-            rows.Add(new TrainingRow(int.Parse(f[0]), items, new RowOrigin(round, int.Parse(f[1]), f[2], f[3])));
-        }
-        return rows;
-    }
 
     private static void WriteSummary(string root, IReadOnlyList<RoundResult> rounds)
     {

@@ -67,6 +67,7 @@ public sealed class Trainer
         using var negatives = NegativeStream(device);
         using var steps = PrepareSteps(model, data.TrainRows);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        using var validationSet = evaluator.Prepare(model, data.Validation);
         var (metric, k) = options.ParsedValidationMetric();
 
         var reports = new List<EpochReport>();
@@ -91,7 +92,7 @@ public sealed class Trainer
                     throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}");
 
                 clock.Restart();
-                var validation = evaluator.Evaluate(model, data.Validation, "validation");
+                var validation = evaluator.Evaluate(model, validationSet, "validation");
                 // The last step of an epoch can break the weights after the loss was measured: the scores tell.
                 if (validation.NonFiniteScores > 0)
                     throw Diverged(model, best, bestEpoch, $"Epoch {epoch}: training loss is {epochLoss}, but the model's scores " +
@@ -119,7 +120,7 @@ public sealed class Trainer
             }
 
             Restore(model, best);
-            var finalValidation = evaluator.Evaluate(model, data.Validation, "validation");
+            var finalValidation = evaluator.Evaluate(model, validationSet, "validation");
             var test = evaluator.Evaluate(model, data.Test, "test");
             return new TrainingResult(reports.Count, bestEpoch, bestScore, stopReason, reports,
                 reports.Count == 0 ? 0 : trainSeconds / reports.Count, total.Elapsed.TotalSeconds, finalValidation, test) { Cancelled = cancelled };

@@ -43,7 +43,7 @@ public class GenerationRunTests(TinyLoopFixture loop) : IClassFixture<TinyLoopFi
             Assert.Equal("loop-from-round-0-nojudge", Path.GetFileName(folder));
             Assert.False(Directory.Exists(folder + ".partial"));
             foreach (var file in new[] { "synthetic.tsv", "judge.json", "generation.json" }) Assert.True(File.Exists(Path.Combine(folder, file)), file);
-            var rows = RsirLoop.ReadSynthetic(Path.Combine(folder, "synthetic.tsv"), 1);
+            var rows = SyntheticRowsFile.Read(Path.Combine(folder, "synthetic.tsv"), 1);
             Assert.Equal(json.GetProperty("sequences_kept").GetInt32(), rows.Count);
             Assert.DoesNotContain(rows, r => r.Origin.StopReason == nameof(StopReason.JudgeFailed));
 
