@@ -122,11 +122,11 @@ public sealed class LoopFolder
     /// <summary>Per-user ranks from a test_ranks.csv ("user,rank", −1 = miss).</summary>
     public static EvaluationResult ReadRanks(string file, EvaluationProtocol protocol)
     {
-        if (!File.Exists(file)) throw new FileNotFoundException($"No per-user test ranks at {file}.", file);
+        if (!StoredText.Exists(file)) throw new FileNotFoundException($"No per-user test ranks at {file}.", file);
         var users = new List<int>();
         var ranks = new List<int>();
         int line = 1;
-        foreach (var text in File.ReadLines(file).Skip(1))
+        foreach (var text in StoredText.ReadLines(file).Skip(1))
         {
             line++;
             var f = text.Split(',');
@@ -153,7 +153,7 @@ public sealed class LoopFolder
         if (round is not null)
             throw new ArgumentException($"'{full}' is not a loop folder, so it has no rounds; leave the round out.");
         var ranks = System.IO.Path.Combine(full, "test_ranks.csv");
-        if (!File.Exists(ranks))
+        if (!StoredText.Exists(ranks))
             throw new FileNotFoundException($"'{full}' is neither a loop folder nor a training run's folder (no test_ranks.csv).", ranks);
         return (ReadRanks(ranks, new EvaluationProtocol("test", true, 0, new[] { 5, 10, 20 })), System.IO.Path.GetFileName(full));
     }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Rsir.Data;
 using Rsir.Runtime;
 
@@ -16,12 +15,7 @@ public static class SyntheticRowsFile
     private const string Header = "pseudo_user\tsource_user\tgenerator\tstop_reason\titems";
 
     /// <summary>The round folder's synthetic rows file (plain or gzipped), or null if it has none (round 0).</summary>
-    public static string? Find(string roundFolder)
-    {
-        foreach (var name in new[] { Name, CompressedName })
-            if (File.Exists(Path.Combine(roundFolder, name))) return Path.Combine(roundFolder, name);
-        return null;
-    }
+    public static string? Find(string roundFolder) => StoredText.Locate(Path.Combine(roundFolder, Name));
 
     public static void Write(string path, IEnumerable<TrainingRow> rows) =>
         AtomicFile.WriteAllText(path, w =>
@@ -35,8 +29,7 @@ public static class SyntheticRowsFile
     public static IReadOnlyList<TrainingRow> Read(string path, int round)
     {
         var rows = new List<TrainingRow>();
-        using var stream = File.OpenRead(path);
-        using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(stream, CompressionMode.Decompress) : stream);
+        using var reader = StoredText.Open(path);
         int line = 1;
         if (reader.ReadLine() is not { } header || header != Header)
             throw new DataFormatException(path, 1, "", $"expected the header \"{Header.Replace('\t', ' ')}\"");
