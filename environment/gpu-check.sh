@@ -34,7 +34,7 @@ prepare)
       -p:RsirPatchLibStdCxx=true -p:SatelliteResourceLanguages=en -o "$app" -nologo -v quiet
   done
   rm -f "$app"/*.pdb   # symbols only; every file the deps.json files list must stay, or the host refuses to start
-  tar cf - -C "$app" . | xz -T2 -6 > "$bundle"
+  tar cf - -C "$app" . | xz -T2 -9e > "$bundle"
   # What the device tool copies: every tracked file, untracked files git does not ignore, and the carried bundle.
   tree_bytes=$( { git ls-files -z; git ls-files -z --others --exclude-standard; } | xargs -0 stat -c %s 2>/dev/null | awk '{s+=$1} END {print s+0}')
   bundle_bytes=$(stat -c %s "$bundle")
