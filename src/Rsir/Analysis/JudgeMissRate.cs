@@ -1,4 +1,5 @@
 using Rsir.Data;
+using Rsir.Evaluation;
 using Rsir.Generation;
 using Rsir.Models;
 using TorchSharp;
@@ -29,7 +30,8 @@ public sealed record MissRateOptions
 
     public MissRateOptions Validate()
     {
-        if (double.IsNaN(Tau) || Tau < 1) throw new ArgumentOutOfRangeException(nameof(Tau), $"Tau must be ≥ 1; got {Tau}.");
+        if (double.IsPositiveInfinity(FidelityJudge.ValidateTau(Tau, nameof(Tau))))
+            throw new ArgumentOutOfRangeException(nameof(Tau), "Tau must be finite for a miss rate (every rank is within +∞).");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");
         if (MaxScoresInMemory < 1) throw new ArgumentOutOfRangeException(nameof(MaxScoresInMemory), $"MaxScoresInMemory must be ≥ 1; got {MaxScoresInMemory}.");
         return this;
@@ -157,21 +159,8 @@ public static class JudgeMissRate
         var table = model.ItemTable;
         var targetScores = (stepHidden * table.index_select(0, tensor(targets.ToArray(), device: device))).sum(1, keepdim: true);
         var excludedIds = tensor(excluded.ToArray(), new long[] { n, columns }, device: device);
-
-        long chunk = Math.Max(1, Math.Min(model.VocabularySize, o.MaxScoresInMemory / n));
-        var higher = zeros(n, dtype: ScalarType.Int64, device: device);
-        for (long lo = 0; lo < model.VocabularySize; lo += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long size = Math.Min(chunk, model.VocabularySize - lo);
-            var scores = stepHidden.matmul(table.narrow(0, lo, size).t());                    // (n, size)
-            // Excluded ids inside this chunk become −∞; the others land in a spare column that is ignored.
-            var inChunk = excludedIds.ge(lo).logical_and(excludedIds.lt(lo + size));
-            var column = where(inChunk, excludedIds - lo, size);
-            var padded = nn.functional.pad(scores, new long[] { 0, 1 });
-            padded.scatter_(1, column, full(column.shape, float.NegativeInfinity, dtype: padded.dtype, device: padded.device));
-            higher.add_(padded.narrow(1, 0, size).gt(targetScores).sum(1));
-        }
+        var higher = RankCounter.CountBeating(stepHidden, table, targetScores, excludedIds, firstId: 0,
+            TieRule.SharesBetterRank, o.MaxScoresInMemory);
         return (higher + 1).cpu().data<long>().ToArray();
     }
 }

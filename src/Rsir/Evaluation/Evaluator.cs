@@ -75,23 +75,9 @@ public sealed class Evaluator
         var hidden = model.EncodeLast(batch.Items, batch.Lengths);                 // (b, d)
         var table = model.ItemTable;
         var targetScores = (hidden * table.index_select(0, batch.Targets)).sum(1, keepdim: true);   // (b, 1)
-        var excludedIds = batch.ExcludedIds;
-
-        long chunk = Math.Max(1, Math.Min(model.ItemCount, options.MaxScoresInMemory / b));
-        var atLeastAsHigh = zeros(b, dtype: ScalarType.Int64, device: hidden.device);
-        for (long lo = 1; lo <= model.ItemCount; lo += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long size = Math.Min(chunk, model.ItemCount + 1 - lo);
-            var scores = hidden.matmul(table.narrow(0, lo, size).t());          // (b, size)
-            // Excluded ids inside this chunk become -inf; the others land in a spare column that is ignored.
-            var inChunk = (excludedIds >= lo) & (excludedIds < lo + size);
-            var column = where(inChunk, excludedIds - lo, size);
-            var padded = nn.functional.pad(scores, new long[] { 0, 1 });
-            padded.scatter_(1, column, full(column.shape, float.NegativeInfinity, dtype: padded.dtype, device: padded.device));
-            // "Not strictly lower" rather than ">=": a NaN candidate counts against the target, as a tie does.
-            atLeastAsHigh.add_((padded.narrow(1, 0, size) < targetScores).logical_not().sum(1));
-        }
+        // Candidates: items 1..V−1 except the excluded ids; a tie or a NaN candidate counts against the target.
+        var atLeastAsHigh = RankCounter.CountBeating(hidden, table, targetScores, batch.ExcludedIds, firstId: 1,
+            TieRule.CountsAgainst, options.MaxScoresInMemory);
         // A target without a finite score is a miss, flagged as -1 so that it travels in the same host transfer.
         atLeastAsHigh.masked_fill_(targetScores.squeeze(1).isfinite().logical_not(), -1);
         var counts = atLeastAsHigh.cpu().data<long>().ToArray();

@@ -1,3 +1,4 @@
+using Rsir.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,12 +28,12 @@ public sealed class FidelityJudge : IDisposable
     private Tensor? rankHistogram; // (V + 1) int64 on the scores' device, outside every dispose scope
     private readonly SortedDictionary<int, (long Judged, long Passed, double RankSum)> perStep = new();
 
-    public FidelityJudge(double tau)
-    {
-        if (!double.IsPositiveInfinity(tau) && (double.IsNaN(tau) || tau < 1 || tau != Math.Floor(tau)))
-            throw new ArgumentOutOfRangeException(nameof(tau), $"Tau (judge rank threshold) must be a whole number ≥ 1 or +∞ (judge off); got {tau}.");
-        Tau = tau;
-    }
+    public FidelityJudge(double tau) => Tau = ValidateTau(tau);
+
+    /// <summary>The one check of a rank threshold τ: a whole number ≥ 1, or +∞ for no fidelity control.</summary>
+    public static double ValidateTau(double tau, string name = "Tau") =>
+        double.IsPositiveInfinity(tau) || (!double.IsNaN(tau) && tau >= 1 && tau == Math.Floor(tau)) ? tau
+            : throw new ArgumentOutOfRangeException(name, $"{name} (judge rank threshold) must be a whole number ≥ 1 or +∞ (judge off); got {tau}.");
 
     public double Tau { get; }
     public bool IsEnabled => !double.IsPositiveInfinity(Tau);
@@ -57,7 +58,7 @@ public sealed class FidelityJudge : IDisposable
             throw new ArgumentException("Every judged row needs at least one unused real item (stop such sequences first: T1).");
 
         var bestUnusedReal = scores.masked_fill(unusedRealItems.logical_not(), double.NegativeInfinity).amax(new long[] { 1 }, keepdim: true);
-        var rank = scores.gt(bestUnusedReal).sum(1, type: ScalarType.Int64) + 1;
+        var rank = RankCounter.Beats(scores, bestUnusedReal, TieRule.SharesBetterRank).sum(1, type: ScalarType.Int64) + 1;
         var pass = IsEnabled ? rank.le(Tau) : ones_like(rank, dtype: ScalarType.Bool);
 
         Record(rank, pass, (int)scores.shape[1], step);

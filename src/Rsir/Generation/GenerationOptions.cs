@@ -126,8 +126,7 @@ public sealed record GenerationOptions
         if (M < 1) throw new ArgumentOutOfRangeException(nameof(M), $"M (copies per seed row) must be ≥ 1; got {M}.");
         if (double.IsNaN(P) || P < 0 || P > 1)
             throw new ArgumentOutOfRangeException(nameof(P), $"P (probability of the user's own pool) must be in [0, 1]; got {P}.");
-        if (!double.IsPositiveInfinity(Tau) && (double.IsNaN(Tau) || Tau < 1 || Tau != Math.Floor(Tau)))
-            throw new ArgumentOutOfRangeException(nameof(Tau), $"Tau (judge rank threshold) must be a whole number ≥ 1 or +∞ (judge off); got {Tau}.");
+        FidelityJudge.ValidateTau(Tau, nameof(Tau));
         if (!Enum.IsDefined(Decoding)) throw new ArgumentOutOfRangeException(nameof(Decoding), $"Decoding must be Greedy or TopK; got {Decoding}.");
         if (K < 1) throw new ArgumentOutOfRangeException(nameof(K), $"K (top-k pool size) must be ≥ 1; got {K}.");
         if (double.IsNaN(Temperature) || Temperature <= 0 || double.IsInfinity(Temperature))

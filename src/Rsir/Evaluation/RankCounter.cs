@@ -1,0 +1,55 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rsir.Evaluation;
+
+/// <summary>How a candidate that scores exactly as high as the reference is counted.</summary>
+public enum TieRule
+{
+    /// <summary>A tie (and a NaN) counts against the reference: "not strictly lower". The evaluation's rule, so that a
+    /// model scoring everything alike cannot look good.</summary>
+    CountsAgainst,
+    /// <summary>Only strictly higher scores count: ties share the better rank. The fidelity judge's rule (the released
+    /// code's "rank = 1 + #{j : s_j &gt; s_r}").</summary>
+    SharesBetterRank,
+}
+
+/// <summary>
+/// The one rank count of the workbench: rank = 1 + the number of candidate ids whose score beats the reference score,
+/// with the tie rule and the candidate ids explicit. The evaluator (ties against, ids 1..V−1 minus the masked ones), the
+/// fidelity judge (ties shared, all ids 0..V−1 on scores it already has) and the reference judge of the theory check
+/// (ties shared, all ids, from hidden states in chunks) all count through it.
+/// </summary>
+public static class RankCounter
+{
+    /// <summary>Where <paramref name="scores"/> beat <paramref name="reference"/> (broadcast) under <paramref name="ties"/>.</summary>
+    public static Tensor Beats(Tensor scores, Tensor reference, TieRule ties) =>
+        ties == TieRule.CountsAgainst ? scores.lt(reference).logical_not() : scores.gt(reference);
+
+    /// <summary>
+    /// For each row of <paramref name="hidden"/> (n, d): how many ids in <paramref name="firstId"/>..V−1 of
+    /// <paramref name="table"/> (V, d), other than the row's <paramref name="excludedIds"/> (n, c; −1 = none), beat
+    /// <paramref name="reference"/> (n, 1). Scores are computed <paramref name="maxScoresInMemory"/> at a time, so memory
+    /// does not grow with the catalogue.
+    /// </summary>
+    public static Tensor CountBeating(Tensor hidden, Tensor table, Tensor reference, Tensor excludedIds, long firstId,
+        TieRule ties, long maxScoresInMemory)
+    {
+        long n = hidden.shape[0], vocabulary = table.shape[0];
+        long chunk = Math.Max(1, Math.Min(vocabulary - firstId, maxScoresInMemory / Math.Max(1, n)));
+        var count = zeros(n, dtype: ScalarType.Int64, device: hidden.device);
+        for (long lo = firstId; lo < vocabulary; lo += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long size = Math.Min(chunk, vocabulary - lo);
+            var scores = hidden.matmul(table.narrow(0, lo, size).t());                    // (n, size)
+            // Excluded ids inside this chunk become −∞; the others land in a spare column that is ignored.
+            var inChunk = excludedIds.ge(lo).logical_and(excludedIds.lt(lo + size));
+            var column = where(inChunk, excludedIds - lo, size);
+            var padded = nn.functional.pad(scores, new long[] { 0, 1 });
+            padded.scatter_(1, column, full(column.shape, float.NegativeInfinity, dtype: padded.dtype, device: padded.device));
+            count.add_(Beats(padded.narrow(1, 0, size), reference, ties).sum(1));
+        }
+        return count;
+    }
+}
