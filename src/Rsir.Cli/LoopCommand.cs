@@ -29,14 +29,12 @@ internal static class LoopCommand
         {
             var run = common.Resolve(parse);
             if (parse.GetValue(student) is { } s) run = run with { Backbone = Backbones.Preset(s) with { MaxLength = run.Backbone.MaxLength } };
-            // Synthetic sequences can be no longer than the backbone reads: default to min(50, the backbone's MaxLength).
-            var generation = new GenerationOptions { Seed = (ulong)run.Training.Seed };
-            generation = flags.Apply(parse, generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) });
+            var generation = flags.Apply(parse, new GenerationOptions());
             var options = new RsirLoopOptions
             {
                 Run = run, Generation = generation, Rounds = parse.GetValue(rounds), FineTune = parse.GetValue(finetune),
                 Teacher = parse.GetValue(teacher) is { } te ? Backbones.Preset(te) : null,
-            }.Validate();
+            }.Resolved().Validate();
 
             var console = CliRunner.Progress;
             string folderName = parse.GetValue(name) ?? ResultsFolder.DefaultName(options.FineTune ? "loop-ft" : "loop",

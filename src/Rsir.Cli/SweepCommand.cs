@@ -15,25 +15,20 @@ internal static class SweepCommand
         var param = new Option<SweepParameter>("--param") { Description = "Setting to vary: tau | m | p", Required = true };
         var values = new Option<string>("--values") { Description = "Comma-separated values (tau may be inf)", DefaultValueFactory = _ => "1,3,5,10,20,50,100" };
         var rounds = new Option<int>("--rounds") { Description = "RSIR rounds per point after the shared base model", DefaultValueFactory = _ => 1 };
-        var tau = new Option<double?>("--tau") { Description = "Judge rank threshold when not swept (default 20)" };
-        var p = new Option<double?>("--p") { Description = "Own-pool probability when not swept (default 0.5)" };
-        var m = new Option<int?>("--m") { Description = "Copies per seed row when not swept (default 5)" };
+        var flags = new GenerationFlags();
         var name = new Option<string?>("--name") { Description = "Sweep folder name under --out (default sweep-<param>-<dataset>-<backbone>-s<seed>; the same name resumes)" };
         var command = new Command("sweep", "Sensitivity sweep over tau, m or p: base model once, then RSIR round(s) per value; finished points are skipped.");
         common.AddTo(command);
-        foreach (var option in new Option[] { param, values, rounds, tau, p, m, name }) command.Options.Add(option);
+        foreach (var option in new Option[] { param, values, rounds, name }) command.Options.Add(option);
+        flags.AddTo(command);
         command.SetAction(parse =>
         {
             var run = common.Resolve(parse);
-            var generation = new GenerationOptions { Seed = (ulong)run.Training.Seed };
-            generation = generation with { MaxLength = Math.Min(generation.MaxLength, run.Backbone.MaxLength) };
-            if (parse.GetValue(tau) is { } t) generation = generation with { Tau = t };
-            if (parse.GetValue(p) is { } pv) generation = generation with { P = pv };
-            if (parse.GetValue(m) is { } mv) generation = generation with { M = mv };
+            var generation = flags.Apply(parse, new GenerationOptions());   // the swept setting's own flag is overridden per point
             var parameter = parse.GetValue(param);
             var options = new SweepOptions
             {
-                Loop = new RsirLoopOptions { Run = run, Generation = generation, Rounds = parse.GetValue(rounds) },
+                Loop = new RsirLoopOptions { Run = run, Generation = generation, Rounds = parse.GetValue(rounds) }.Resolved(),
                 Parameter = parameter,
                 Values = ParseValues(parse.GetValue(values)!),
             }.Validate();

@@ -25,10 +25,26 @@ public sealed record RsirLoopOptions
 
     /// <summary>What the experiment is, for resuming and extending: everything but the number of rounds and the device
     /// (how it executes). Compared as its JSON text.</summary>
-    public string Experiment() => JsonSerializer.Serialize(this with { Rounds = 0, Run = Run.Recipe() }, ResultsFolder.Json);
+    public string Experiment() => JsonSerializer.Serialize(Resolved() with { Rounds = 0, Run = Run.Recipe() }, ResultsFolder.Json);
 
     /// <summary>What the base model f_0 depends on (data, backbone, training recipe, teacher), for <c>--base-from</c>.</summary>
     public string BaseRecipe() => JsonSerializer.Serialize(new { Run = Run.Recipe(), Teacher }, ResultsFolder.Json);
+
+    /// <summary>
+    /// The loop's policy for what its options leave open, the same for every front end (CLI, notebooks, your code):
+    /// generation draws from the training seed unless given its own, and the default synthetic length follows a
+    /// backbone that reads shorter sequences. <see cref="RsirLoop"/> runs (and records) the resolved options.
+    /// </summary>
+    public RsirLoopOptions Resolved() => this with
+    {
+        Generation = Generation with
+        {
+            Seed = Generation.Seed ?? (ulong)Run.Training.Seed,
+            MaxLength = Generation.MaxLength == GenerationOptions.DefaultMaxLength
+                ? Math.Min(Generation.MaxLength, Math.Min(Run.Backbone.MaxLength, Teacher?.MaxLength ?? int.MaxValue))
+                : Generation.MaxLength,
+        },
+    };
 
     public RsirLoopOptions Validate()
     {
@@ -68,7 +84,7 @@ public sealed class RsirLoop
 {
     private readonly RsirLoopOptions options;
 
-    public RsirLoop(RsirLoopOptions options) => this.options = options.Validate();
+    public RsirLoop(RsirLoopOptions options) => this.options = options.Resolved().Validate();
 
     public event Action<RoundResult>? RoundCompleted;
     public event Action<int, EpochReport>? EpochCompleted;
@@ -263,7 +279,7 @@ public sealed class RsirLoop
     }
 
     /// <summary>Round k's generation seed: the options' seed + k, so every round draws differently and reproducibly.</summary>
-    public static ulong RoundSeed(GenerationOptions generation, int round) => generation.Seed + (ulong)round;
+    public static ulong RoundSeed(GenerationOptions generation, int round) => (generation.Seed ?? GenerationOptions.DefaultSeed) + (ulong)round;
 
     private static void WriteSummary(string root, IReadOnlyList<RoundResult> rounds)
     {

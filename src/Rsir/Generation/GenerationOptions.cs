@@ -76,13 +76,18 @@ public sealed record GenerationOptions
     public JudgeFailurePolicy OnJudgeFailure { get; init; } = JudgeFailurePolicy.KeepLastItem;
 
     /// <summary>Longest synthetic sequence, prefix included (T4).</summary>
-    public int MaxLength { get; init; } = 50;
+    public int MaxLength { get; init; } = DefaultMaxLength;
+
+    public const int DefaultMaxLength = 50;
 
     /// <summary>Shorter sequences are dropped; the prefix counts.</summary>
     public int MinLength { get; init; } = 3;
 
-    /// <summary>Seed of the one random generator every draw of the round comes from.</summary>
-    public ulong Seed { get; init; } = 2023;
+    /// <summary>Seed of the one random stream every draw of the round comes from; null: the training seed inside a loop
+    /// (<see cref="Experiments.RsirLoopOptions.Resolved"/>), <see cref="DefaultSeed"/> for a generator used alone.</summary>
+    public ulong? Seed { get; init; }
+
+    public const ulong DefaultSeed = 2023;
 
     /// <summary>Sequences advanced together (seed rows are processed in chunks of BatchSize / M rows, fewer for a large
     /// catalogue: see <see cref="MaxScoresInMemory"/>).</summary>

@@ -85,7 +85,7 @@ public sealed class SyntheticSequenceGenerator
         Model.eval();
         using var noGrad = no_grad();
         using var judge = new FidelityJudge(Options.Tau);
-        using var random = new DeviceRandom(Options.Seed, device, RandomDraws.OnHost);
+        using var random = new DeviceRandom(Options.Seed ?? GenerationOptions.DefaultSeed, device, RandomDraws.OnHost);
         var tried = new List<TriedSequence>(seedRows.Count * Options.M);
         try
         {
