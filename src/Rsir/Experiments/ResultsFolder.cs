@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rsir.Runtime;
 
+using Rsir.Evaluation;
+using Rsir.Training;
+
 namespace Rsir.Experiments;
 
 /// <summary>
@@ -68,6 +71,33 @@ public sealed class ResultsFolder
             foreach (var row in rows)
                 writer.Write(string.Join(',', row.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
         });
+
+    /// <summary>epochs.csv: one line per epoch (loss, validation score, seconds, improvement).</summary>
+    public void WriteEpochs(IEnumerable<EpochReport> epochs) =>
+        WriteCsv("epochs.csv", new[] { "epoch", "loss", "validation_score", "train_seconds", "validation_seconds", "improved", "best_epoch" },
+            epochs.Select(r => new object[] { r.Epoch, r.Loss, r.ValidationScore, r.TrainSeconds, r.ValidationSeconds, r.Improved, r.BestEpoch }));
+
+    /// <summary>metrics.json, metrics.csv and test_ranks.csv of a trained model; <paramref name="prefix"/> names another
+    /// model's copies in the same folder (a weak-to-strong teacher's: teacher_metrics.json, …).</summary>
+    public void WriteOutcome(TrainingResult result, string prefix = "")
+    {
+        WriteJson(prefix + "metrics.json", new
+        {
+            protocol = result.Test.Protocol.ToString(),
+            test = result.Test.Metrics(),
+            validation = result.Validation.Metrics(),
+            epochs_run = result.EpochsRun,
+            best_epoch = result.BestEpoch,
+            stop_reason = result.StopReason,
+            seconds_per_epoch = result.SecondsPerEpoch,
+            total_seconds = result.TotalSeconds,
+        });
+        WriteCsv(prefix + "metrics.csv", new[] { "split", "metric", "value" },
+            result.Test.Metrics().Select(m => new object[] { "test", m.Key, m.Value })
+                .Concat(result.Validation.Metrics().Select(m => new object[] { "validation", m.Key, m.Value })));
+        WriteCsv(prefix + "test_ranks.csv", new[] { "user", "rank" },
+            result.Test.Users.Zip(result.Test.Ranks, (u, r) => new object[] { u, r == RankingMetrics.Miss ? -1 : r }));
+    }
 
     /// <summary>Marks the run complete: NAME.partial → NAME.</summary>
     public string Complete()

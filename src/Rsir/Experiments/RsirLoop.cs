@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Rsir.Data;
 using Rsir.Evaluation;
@@ -77,8 +76,8 @@ public sealed record RsirLoopResult(RsirLoopOptions Options, IReadOnlyList<Round
 /// <summary>
 /// RSIR: train f_0 on D_0; then for k = 1..K, let f_{k-1} (or the teacher) generate synthetic sequences from D_{k-1}
 /// under the fidelity judge, D_k = D_{k-1} ∪ synthetic, and train f_k on D_k (from scratch, or fine-tuned: RSIR-FT).
-/// Every finished round is saved (model, synthetic rows, metrics, statistics) in its own folder; a run started again
-/// with the same results folder continues after its last finished round and gives the same numbers.
+/// Every finished round is saved (model, synthetic rows, metrics, statistics) in its own folder (<see cref="RoundStore"/>);
+/// a run started again with the same results folder continues after its last finished round and gives the same numbers.
 /// </summary>
 public sealed class RsirLoop
 {
@@ -96,74 +95,67 @@ public sealed class RsirLoop
     /// recipe) this run starts from instead of training its own, e.g. the judged run for the no-judge ablation.</param>
     public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default, string? baseFrom = null)
     {
+        if (baseFrom is not null && resultsFolder is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));
         var device = options.Run.ResolveDevice();
         var loaded = TrainingRun.LoadDataset(options.Run);
-        string? root = resultsFolder is null ? null : Path.GetFullPath(resultsFolder);
-        if (baseFrom is not null && root is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));
-        var baseRun = baseFrom is null ? null : SameBase(Path.GetFullPath(baseFrom));
-        if (root is not null) PrepareFolder(root, loaded.Origin, device);
-        if (root is not null && baseRun is not null) CopyBase(baseRun, root);
+        var store = resultsFolder is null ? null : RoundStore.Open(resultsFolder, options, loaded.Origin, device, baseFrom);
+        string dataset = loaded.Origin.Name;
 
-        var data = loaded.Dataset;
+        var data = loaded.Dataset;                                   // D_k
+        SequentialRecommender? learner = null, teacher = null;      // f_k, and the weak-to-strong teacher trained on D_k
         var rounds = new List<RoundResult>();
         var tests = new List<EvaluationResult>();
-        SequentialRecommender? learner = null, teacher = null;
+        void Completed(RoundResult round, EvaluationResult test)
+        {
+            rounds.Add(round);
+            tests.Add(test);
+            RoundCompleted?.Invoke(round);
+        }
         try
         {
             for (int k = 0; k <= options.Rounds; k++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                string? roundFolder = root is null ? null : Path.Combine(root, $"round-{k:D2}");
-                if (roundFolder is not null && File.Exists(Path.Combine(roundFolder, "done")))
+                if (store is not null && store.IsFinished(k))
                 {
-                    (data, learner, teacher) = Resume(roundFolder, k, data, learner, teacher, device, loaded.Origin.Name);
-                    var saved = JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(Path.Combine(roundFolder, "round.json")), ResultsFolder.Json)!;
-                    rounds.Add(saved with { Resumed = true });
-                    tests.Add(LoopFolder.ReadRanks(Path.Combine(roundFolder, "test_ranks.csv"),
-                        new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, data.ItemCount, options.Run.Evaluation.Cutoffs)));
-                    RoundCompleted?.Invoke(rounds[^1]);
+                    var (saved, savedTest, added) = store.Read(k, data.ItemCount);
+                    if (added.Count > 0) data = data.WithTrainingRows(added);
+                    VerifyProtocol(data);
+                    if (!store.IsFinished(k + 1) || k == options.Rounds)   // only the last finished round's models are needed
+                    {
+                        learner?.Dispose(); teacher?.Dispose();
+                        (learner, teacher) = store.LoadModels(k, data.ItemCount, dataset, device);
+                    }
+                    Completed(saved, savedTest);
                     continue;
                 }
 
                 var clock = Stopwatch.StartNew();
                 GenerationRound? generated = null;
-                double judgeMeanRank = double.NaN;
                 if (k > 0)
                 {
-                    var generator = teacher ?? learner!;
-                    Stage?.Invoke(k, $"generating from D_{k - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
-                    var generation = options.Generation with { Seed = RoundSeed(options.Generation, k) };
-                    generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, k);
-                    judgeMeanRank = generated.Judge.MeanRank;
+                    // Generate and judge: f_{k-1} (or the teacher) writes sequences; the judge stops each one that drifts.
+                    generated = Generate(teacher ?? learner!, data, k);
+                    // Merge: D_k = D_{k-1} ∪ synthetic.
                     data = generated.AppendTo(data);
                     VerifyProtocol(data);
                 }
-
                 TrainingResult? teacherResult = null;   // only the rounds that train a teacher
                 if (options.Teacher is not null && k < options.Rounds)
                 {
-                    Stage?.Invoke(k, $"training teacher {options.Teacher.Kind} on D_{k}");
                     teacher?.Dispose();
-                    (teacher, teacherResult) = Train(Fresh(options.Teacher, data, device, loaded.Origin.Name), data, k, cancellation);
-                    var t = teacherResult.Test;
-                    Stage?.Invoke(k, $"teacher {options.Teacher.Kind}: test R@10 {t.Recall(10):F4}, N@10 {t.Ndcg(10):F4} ({teacherResult.EpochsRun} epochs)");
+                    (teacher, teacherResult) = TrainTeacher(data, k, device, dataset, cancellation);
                 }
-
-                Stage?.Invoke(k, k == 0 ? "training the base model f_0 on D_0"
-                    : options.FineTune ? $"fine-tuning f_{k - 1} on D_{k}" : $"training f_{k} from scratch on D_{k}");
-                var model = options.FineTune && learner is not null ? learner : Fresh(options.Run.Backbone, data, device, loaded.Origin.Name);
-                if (!ReferenceEquals(model, learner)) learner?.Dispose();
-                var (trained, result) = Train(model, data, k, cancellation);
+                // Train f_k on D_k: from scratch (RSIR) or fine-tuning f_{k-1} (RSIR-FT).
+                var (trained, result) = TrainLearner(learner, data, k, device, dataset, cancellation);
                 learner = trained;
 
-                var synthetic = data.TrainRows.Count - data.RealRowCount;
-                var roundResult = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
-                    result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, synthetic, data.TrainingDensity(),
-                    generated?.Statistics, judgeMeanRank, clock.Elapsed.TotalSeconds, Resumed: false) { Device = ComputeDevice.Describe(device) };
-                if (roundFolder is not null) SaveRound(roundFolder, roundResult, result, generated, learner, teacher, teacherResult);
-                rounds.Add(roundResult);
-                tests.Add(result.Test);
-                RoundCompleted?.Invoke(roundResult);
+                var round = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
+                    result.BestEpoch, result.SecondsPerEpoch, data.TrainRows.Count, data.TrainRows.Count - data.RealRowCount,
+                    data.TrainingDensity(), generated?.Statistics, generated?.Judge.MeanRank ?? double.NaN,
+                    clock.Elapsed.TotalSeconds, Resumed: false) { Device = ComputeDevice.Describe(device) };
+                store?.Save(round, result, generated, learner, teacher, teacherResult);
+                Completed(round, result.Test);
             }
         }
         finally
@@ -171,14 +163,37 @@ public sealed class RsirLoop
             if (!ReferenceEquals(teacher, learner)) teacher?.Dispose();
             learner?.Dispose();
         }
-        if (root is not null) WriteSummary(root, rounds);
-        return new RsirLoopResult(options, rounds, root, tests);
+        store?.WriteSummary(rounds);
+        return new RsirLoopResult(options, rounds, store?.Root, tests);
     }
 
-    private SequentialRecommender Fresh(BackboneOptions backbone, Dataset data, torch.Device device, string dataset)
+    private GenerationRound Generate(SequentialRecommender generator, Dataset data, int round)
     {
-        return Backbones.Build(backbone, data.ItemCount, dataset, options.Run.Training.Seed, device);
+        Stage?.Invoke(round, $"generating from D_{round - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
+        var generation = options.Generation with { Seed = RoundSeed(options.Generation, round) };
+        return new SyntheticSequenceGenerator(generator, generation).Generate(data, round);
     }
+
+    private (SequentialRecommender, TrainingResult) TrainTeacher(Dataset data, int round, torch.Device device, string dataset, CancellationToken cancellation)
+    {
+        Stage?.Invoke(round, $"training teacher {options.Teacher!.Kind} on D_{round}");
+        var (teacher, result) = Train(Fresh(options.Teacher, data, device, dataset), data, round, cancellation);
+        Stage?.Invoke(round, $"teacher {options.Teacher.Kind}: test R@10 {result.Test.Recall(10):F4}, N@10 {result.Test.Ndcg(10):F4} ({result.EpochsRun} epochs)");
+        return (teacher, result);
+    }
+
+    private (SequentialRecommender, TrainingResult) TrainLearner(SequentialRecommender? previous, Dataset data, int round,
+        torch.Device device, string dataset, CancellationToken cancellation)
+    {
+        Stage?.Invoke(round, round == 0 ? "training the base model f_0 on D_0"
+            : options.FineTune ? $"fine-tuning f_{round - 1} on D_{round}" : $"training f_{round} from scratch on D_{round}");
+        var model = options.FineTune && previous is not null ? previous : Fresh(options.Run.Backbone, data, device, dataset);
+        if (!ReferenceEquals(model, previous)) previous?.Dispose();
+        return Train(model, data, round, cancellation);
+    }
+
+    private SequentialRecommender Fresh(BackboneOptions backbone, Dataset data, torch.Device device, string dataset) =>
+        Backbones.Build(backbone, data.ItemCount, dataset, options.Run.Training.Seed, device);
 
     private (SequentialRecommender Model, TrainingResult Result) Train(SequentialRecommender model, Dataset data, int round, CancellationToken cancellation)
     {
@@ -187,88 +202,6 @@ public sealed class RsirLoop
         var result = trainer.Fit(model, data, cancellation);
         if (result.Cancelled) throw new OperationCanceledException(cancellation);
         return (model, result);
-    }
-
-    private void PrepareFolder(string root, DatasetOrigin origin, torch.Device device)
-    {
-        OutputLocation.CreateFolder(root, "results folder");
-        var optionsFile = Path.Combine(root, "options.json");
-        var json = JsonSerializer.Serialize(options, ResultsFolder.Json);
-        if (File.Exists(optionsFile))
-        {
-            var saved = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json);
-            // More (or fewer) rounds extend (or stop early) the same run, on any device; any other change is another experiment.
-            if (saved is null || saved.Experiment() != options.Experiment())
-                throw new InvalidOperationException(
-                    $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options (only --rounds and --device may change) or choose another --out.");
-            if (saved.Rounds != options.Rounds) AtomicFile.WriteAllText(optionsFile, JsonSerializer.Serialize(saved with { Rounds = options.Rounds }, ResultsFolder.Json));
-        }
-        else
-        {
-            // options.json last: its presence means the folder is set up (a run killed before it starts afresh).
-            AtomicFile.WriteAllText(Path.Combine(root, "run.json"), JsonSerializer.Serialize(
-                new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
-            AtomicFile.WriteAllText(optionsFile, json);
-        }
-    }
-
-    /// <summary>Opens another loop folder whose base model f_0 this run may reuse: same data, backbone, recipe and teacher.</summary>
-    private LoopFolder SameBase(string source)
-    {
-        var other = LoopFolder.Open(source);
-        if (other.Options.BaseRecipe() != options.BaseRecipe())
-            throw new InvalidOperationException(
-                $"The base model in '{source}' was trained with other data, backbone, training options or teacher than this run; it cannot be reused.");
-        return other;
-    }
-
-    private static void CopyBase(LoopFolder source, string root)
-    {
-        var target = Path.Combine(root, LoopFolder.RoundFolderName(0));
-        if (File.Exists(Path.Combine(target, "done"))) return;
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);   // a folder without "done": an unfinished attempt
-        var files = ResultsFolder.Open(root, LoopFolder.RoundFolderName(0));
-        foreach (var file in Directory.GetFiles(source.RoundFolder(0))) File.Copy(file, files.File(Path.GetFileName(file)));
-        files.Complete();
-    }
-
-    private static void SaveRound(string folder, RoundResult round, TrainingResult result, GenerationRound? generated,
-        SequentialRecommender learner, SequentialRecommender? teacher, TrainingResult? teacherResult)
-    {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);   // a folder without "done": an unfinished attempt
-        var files = ResultsFolder.Open(Path.GetDirectoryName(folder)!, Path.GetFileName(folder));
-        AtomicFile.WriteVia(files.File("model.bin"), t => learner.save(t));
-        if (teacher is not null) AtomicFile.WriteVia(files.File("teacher.bin"), t => teacher.save(t));
-        if (generated is not null)
-        {
-            SyntheticRowsFile.Write(files.File(SyntheticRowsFile.Name), generated.Rows);
-            files.WriteJson("judge.json", generated.Judge);
-        }
-        files.WriteJson("round.json", round);
-        files.WriteCsv("epochs.csv", TrainingRun.EpochHeader, result.Epochs.Select(TrainingRun.EpochRow));
-        TrainingRun.WriteOutcome(files, result);
-        if (teacherResult is not null) TrainingRun.WriteOutcome(files, teacherResult, prefix: "teacher_");
-        AtomicFile.WriteAllText(files.File("done"), DateTimeOffset.UtcNow.ToString("O"));
-        files.Complete();
-    }
-
-    private (Dataset, SequentialRecommender?, SequentialRecommender?) Resume(string folder, int round, Dataset data,
-        SequentialRecommender? learner, SequentialRecommender? teacher, torch.Device device, string dataset)
-    {
-        if (SyntheticRowsFile.Find(folder) is { } synthetic) data = data.WithTrainingRows(SyntheticRowsFile.Read(synthetic, round));
-        VerifyProtocol(data);
-        bool lastFinished = round == options.Rounds || !File.Exists(Path.Combine(Path.GetDirectoryName(folder)!, $"round-{round + 1:D2}", "done"));
-        if (!lastFinished) return (data, learner, teacher);   // only the last finished round's models are needed
-        learner?.Dispose();
-        long seed = options.Run.Training.Seed;
-        learner = LoopFolder.LoadModel(Path.Combine(folder, "model.bin"), options.Run.Backbone, data.ItemCount, dataset, seed, device);
-        var teacherFile = Path.Combine(folder, "teacher.bin");
-        if (options.Teacher is not null && File.Exists(teacherFile))
-        {
-            teacher?.Dispose();
-            teacher = LoopFolder.LoadModel(teacherFile, options.Teacher, data.ItemCount, dataset, seed, device);
-        }
-        return (data, learner, teacher);
     }
 
     /// <summary>Real rows are still s[:-2] after D_k ∪ synthetic. With training noise they differ from the users'
@@ -280,16 +213,4 @@ public sealed class RsirLoop
 
     /// <summary>Round k's generation seed: the options' seed + k, so every round draws differently and reproducibly.</summary>
     public static ulong RoundSeed(GenerationOptions generation, int round) => (generation.Seed ?? GenerationOptions.DefaultSeed) + (ulong)round;
-
-    private static void WriteSummary(string root, IReadOnlyList<RoundResult> rounds)
-    {
-        AtomicFile.WriteAllText(Path.Combine(root, "rounds.csv"), w =>
-        {
-            w.Write("round,recall@10,recall@20,ndcg@10,ndcg@20,train_rows,synthetic_rows,density,mean_synthetic_length,judge_pass_rate,epochs,seconds\n");
-            foreach (var r in rounds)
-                w.Write(string.Join(',', new object[] { r.Round, r.Recall(10), r.Recall(20), r.Ndcg(10), r.Ndcg(20), r.TrainRows,
-                    r.SyntheticRows, r.Density, r.Generation?.MeanLength ?? double.NaN, r.Generation?.JudgePassRate ?? double.NaN,
-                    r.EpochsRun, r.Seconds }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
-        });
-    }
 }

@@ -121,7 +121,7 @@ public static class TrainingRun
             trainer.EpochCompleted += report =>
             {
                 epochs.Add(report);
-                folder?.WriteCsv("epochs.csv", EpochHeader, epochs.Select(EpochRow));
+                folder?.WriteEpochs(epochs);
                 onEpoch?.Invoke(report);
             };
             var result = trainer.Fit(model, loaded.Dataset, cancellation);
@@ -129,7 +129,7 @@ public static class TrainingRun
             string? path = null;
             if (folder is not null)
             {
-                WriteOutcome(folder, result);
+                folder.WriteOutcome(result);
                 AtomicFile.WriteVia(folder.File("model.bin"), temp => model.save(temp));
                 path = folder.Complete();
             }
@@ -147,33 +147,5 @@ public static class TrainingRun
             model.Dispose();
             throw;
         }
-    }
-
-    public static readonly string[] EpochHeader =
-        { "epoch", "loss", "validation_score", "train_seconds", "validation_seconds", "improved", "best_epoch" };
-
-    public static IEnumerable<object> EpochRow(EpochReport r) =>
-        new object[] { r.Epoch, r.Loss, r.ValidationScore, r.TrainSeconds, r.ValidationSeconds, r.Improved, r.BestEpoch };
-
-    /// <summary>metrics.json, metrics.csv and test_ranks.csv; <paramref name="prefix"/> names another model's copies
-    /// in the same folder (a weak-to-strong teacher's: teacher_metrics.json, …).</summary>
-    public static void WriteOutcome(ResultsFolder folder, TrainingResult result, string prefix = "")
-    {
-        folder.WriteJson(prefix + "metrics.json", new
-        {
-            protocol = result.Test.Protocol.ToString(),
-            test = result.Test.Metrics(),
-            validation = result.Validation.Metrics(),
-            epochs_run = result.EpochsRun,
-            best_epoch = result.BestEpoch,
-            stop_reason = result.StopReason,
-            seconds_per_epoch = result.SecondsPerEpoch,
-            total_seconds = result.TotalSeconds,
-        });
-        folder.WriteCsv(prefix + "metrics.csv", new[] { "split", "metric", "value" },
-            result.Test.Metrics().Select(m => new object[] { "test", m.Key, m.Value })
-                .Concat(result.Validation.Metrics().Select(m => new object[] { "validation", m.Key, m.Value })));
-        folder.WriteCsv(prefix + "test_ranks.csv", new[] { "user", "rank" },
-            result.Test.Users.Zip(result.Test.Ranks, (u, r) => new object[] { u, r == RankingMetrics.Miss ? -1 : r }));
     }
 }

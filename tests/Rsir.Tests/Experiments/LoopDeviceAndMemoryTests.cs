@@ -33,6 +33,24 @@ public class LoopDeviceAndMemoryTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    /// <summary>A run resumes only on the data file it started with (its md5 is in run.json).</summary>
+    [Fact]
+    public void A_loop_refuses_to_resume_on_a_changed_data_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-md5-").FullName;
+        try
+        {
+            var dataPath = TinyLoop.WriteDataset(folder);
+            var options = TinyLoop.Options(dataPath, rounds: 0);
+            new RsirLoop(options).Run(Path.Combine(folder, "loop"));
+            File.AppendAllText(dataPath, "9999 1 2 3 4 5 6\n");
+            var error = Assert.Throws<InvalidDataException>(() => new RsirLoop(options with { Rounds = 1 }).Run(Path.Combine(folder, "loop")));
+            Assert.Contains("md5", error.Message);
+            Assert.False(Directory.Exists(Path.Combine(folder, "loop", "round-01")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     /// <summary>Models, best-weight snapshots and per-round tensors are released: the live tensor count does not grow from
     /// round to round, and after the loop it is back where it started (the final learner included).</summary>
     [Fact]

@@ -5,7 +5,8 @@ using Rsir.Models;
 namespace Rsir.Tests.Generation;
 
 /// <summary>
-/// A plain, one-sequence-at-a-time transcription of METHOD-NOTES "Algorithm, as coded", with scalar loops and the
+/// A plain, one-sequence-at-a-time transcription of the released code's generation algorithm (the pseudo-code at the top of
+/// <see cref="SyntheticSequenceGenerator"/>), with scalar loops and the
 /// rank computed straight from its definition for every unused real item (no max trick). The random values come from
 /// outside (<see cref="Draws"/>) so a test can feed it exactly the draws the batched generator used.
 /// </summary>
