@@ -76,7 +76,7 @@ public static class Plots
                 line = new Line { width = Math.Max(1.5, 4.5 - 1.5 * i), dash = s.Dash ?? "solid", color = color },
                 marker = new Marker { size = Math.Max(5, 11 - 2 * i), color = color },
             };
-            if (s.Labels is not null) { trace.text = s.Labels.ToArray(); trace.textposition = "top center"; }
+            if (s.Labels is not null) { trace.text = s.Labels.ToArray(); trace.textposition = i % 2 == 0 ? "top center" : "bottom center"; }
             if (s.Error is not null) trace.error_y = ErrorBars(s.Error, color);
             return (Trace)trace;
         }).ToArray();
@@ -112,17 +112,18 @@ public static class Plots
     public static PlotlyChart TestMetrics(string title, IReadOnlyList<(string Name, EvaluationResult Result)> models, params string[] metrics)
     {
         if (metrics.Length == 0) metrics = new[] { "ndcg@20", "recall@20" };
-        var categories = models.Select(m => m.Name).ToArray();
-        var groups = metrics.Select(metric =>
+        var split = metrics.Select(GridCollect.SplitMetric).ToArray();
+        // Each model's label carries its change against the first model and the paired p, one line per metric.
+        var categories = models.Select((m, i) => i == 0 ? m.Name : m.Name + string.Concat(split.Select((s, j) =>
+            $"<br>{(metrics.Length > 1 ? metrics[j] + " " : "")}{GainAndP(Significance.Compare(models[0].Result, m.Result, s.Metric, s.K))}")))
+            .ToArray();
+        var groups = split.Select((s, j) =>
         {
-            var (name, k) = GridCollect.SplitMetric(metric);
-            var values = models.Select(m => m.Result.PerUser(name, k)).ToArray();
-            return (metric, values.Select(v => v.Average()).ToArray(), (double[]?)values.Select(HalfWidth95).ToArray(),
-                (string[]?)models.Select((m, i) => i == 0 ? "" : GainAndP(Significance.Compare(models[0].Result, m.Result, name, k))).ToArray());
+            var values = models.Select(m => m.Result.PerUser(s.Metric, s.K)).ToArray();
+            return (metrics[j], values.Select(v => v.Average()).ToArray(), (double[]?)values.Select(HalfWidth95).ToArray());
         }).ToArray();
-        return BarChart(title + $" (bars: mean ± 95% interval over users; labels: change against {models[0].Name}, paired p)",
-            "model", "test metric", categories, "group", groups.Select(g => (g.Item1, g.Item2, g.Item3)).ToArray(),
-            groups.Select(g => g.Item4).ToArray());
+        return BarChart(title + $" (bars: mean ± 95% interval over users; under each model: change against {models[0].Name}, paired p)",
+            "", "test metric", categories, "group", groups, bottomLines: 1 + metrics.Length);
     }
 
     // ---- the workbench's pictures -------------------------------------------------------------------------------
@@ -151,11 +152,12 @@ public static class Plots
     }
 
     /// <summary>Share of users per sequence-length bin, one group of bars per dataset; the bins are categories in
-    /// their order (single lengths and ranges alike).</summary>
+    /// their order (single lengths and ranges alike), and bins no dataset has a user in are left out.</summary>
     public static PlotlyChart LengthDistribution(IEnumerable<DatasetStatistics> datasets)
     {
         var all = datasets.ToArray();
-        var labels = all.SelectMany(d => d.LengthHistogram).OrderBy(b => b.MinLength).Select(b => b.Label).Distinct().ToArray();
+        var labels = all.SelectMany(d => d.LengthHistogram).OrderBy(b => b.MinLength).Select(b => b.Label).Distinct()
+            .Where(label => all.Any(d => d.LengthHistogram.Any(b => b.Label == label && b.Users > 0))).ToArray();   // no empty bins
         var groups = all.Select(d => (d.Name, labels.Select(label =>
         {
             var bin = d.LengthHistogram.FirstOrDefault(b => b.Label == label);
@@ -335,7 +337,7 @@ public static class Plots
         $"{(c.RelativeGain >= 0 ? "+" : "")}{c.RelativeGain * 100:0.#}%, p {Formatters.PValue(c.TTest.PValue)}";
 
     private static PlotlyChart BarChart(string title, string xTitle, string yTitle, IReadOnlyList<string> categories, string mode,
-        (string Name, double[] Values, double[]? Errors)[] groups, string[]?[]? labels = null)
+        (string Name, double[] Values, double[]? Errors)[] groups, int bottomLines = 1)
     {
         var traces = groups.Select((g, i) => (Trace)new Bar
         {
@@ -343,16 +345,16 @@ public static class Plots
             marker = new Marker { color = Colors[i % Colors.Count] },
         }).ToArray();
         for (int i = 0; i < groups.Length; i++)
-        {
-            if (labels?[i] is { } text) ((Bar)traces[i]).text = text.ToArray();
             if (groups[i].Errors is { } errors) ((Bar)traces[i]).error_y = ErrorBars(errors, "#444");
-        }
-        var description = DescribeData(title, xTitle, yTitle, groups.Select((g, i) => (g.Name,
-            string.Join("; ", categories.Select((c, j) => $"{c}: {Formatters.Cell(g.Values[j])}" +
-                (g.Errors is null ? "" : $" ± {Formatters.Cell(g.Errors[j])}") +
-                (labels?[i]?[j] is { Length: > 0 } l ? $" ({l})" : ""))))));
+        var description = DescribeData(title, xTitle, yTitle, groups.Select(g => (g.Name,
+            string.Join("; ", categories.Select((c, j) => $"{c.Replace("<br>", ", ")}: {Formatters.Cell(g.Values[j])}" +
+                (g.Errors is null ? "" : $" ± {Formatters.Cell(g.Errors[j])}"))))));
         return Plot(traces, title, xTitle, yTitle, description, AxisFor(AxisKind.Category, Array.Empty<double>()), false,
-            layout => layout.barmode = mode);
+            layout =>
+            {
+                layout.barmode = mode;
+                if (bottomLines > 1) { layout.margin.b = 60 + 16 * bottomLines; layout.height = Height + 16 * bottomLines; }
+            });
     }
 
     private static Error_y ErrorBars(IReadOnlyList<double> halfWidths, string color) =>
@@ -405,7 +407,7 @@ public static class Plots
 
     private static string DescribeData(string title, string xTitle, string yTitle, IEnumerable<(string Name, string Values)> traces)
     {
-        var text = new StringBuilder($"Chart: {title}. x: {xTitle}; y: {yTitle}.");
+        var text = new StringBuilder($"Chart: {title}." + (xTitle.Length > 0 ? $" x: {xTitle};" : "") + $" y: {yTitle}.");
         foreach (var (name, values) in traces)
             text.Append('\n').Append(string.IsNullOrEmpty(name) ? "" : name + " — ").Append(values);
         return text.ToString();
@@ -432,7 +434,7 @@ public static class Plots
         configure?.Invoke(layout);
         var chart = Chart.Plot(traces.ToArray(), layout);
         chart.WithWidth(Width);
-        chart.WithHeight(Height);
+        chart.WithHeight((int)layout.height);
         Descriptions.AddOrUpdate(chart, description);
         return chart;
     }

@@ -42,6 +42,25 @@ public static class Tables
         new DoubleDataFrameColumn("p_t", comparisons.Select(c => c.Comparison.TTest.PValue)),
         new DoubleDataFrameColumn("p_wilcoxon", comparisons.Select(c => c.Comparison.Wilcoxon.PValue)));
 
+    /// <summary>Every round of each loop against that loop's round 0, paired over users, on each metric (e.g.
+    /// "ndcg@20", "recall@20"), from the per-user test ranks the loop kept.</summary>
+    public static DataFrame RoundsAgainstBase(IReadOnlyList<(string Name, RsirLoopResult Result)> loops, params string[] metrics) =>
+        Significance(metrics.SelectMany(metric => loops.SelectMany(l => l.Result.TestResults.Skip(1).Select((r, i) =>
+        {
+            var (name, k) = GridCollect.SplitMetric(metric);
+            return ($"{l.Name} round {i + 1} vs round 0", Analysis.Significance.Compare(l.Result.TestResults[0], r, name, k));
+        }))).ToArray());
+
+    /// <summary>How far each transition sits from the bound, in validation users: the slack (bound − measured
+    /// E_k+1) times the number of validation users. Below one user, a "violation" is one user's hit or miss.</summary>
+    public static DataFrame SlackInUsers(ErrorRecurrenceTable table, int validationUsers) => new(
+        new Int32DataFrameColumn("round", table.Rows.Select(r => r.Round)),
+        new DoubleDataFrameColumn("slack", table.Rows.Select(r => r.Slack)),
+        new DoubleDataFrameColumn("slack_in_users", table.Rows.Select(r => r.Slack * validationUsers)),
+        new BooleanDataFrameColumn("within_bound", table.Rows.Select(r => r.WithinBound)),
+        new DoubleDataFrameColumn("contraction_factor", table.Rows.Select(r => r.ContractionFactor)),
+        new DoubleDataFrameColumn("fixed_point", table.Rows.Select(r => r.FixedPoint)));
+
     /// <summary>Density and ApEn per round, one row per (run, round).</summary>
     public static DataFrame DataByRound(params (string Name, IReadOnlyList<RoundDataReport> Reports)[] runs)
     {
