@@ -10,8 +10,10 @@ namespace Rsir.Interactive;
 /// <summary>
 /// How the notebooks show charts, data frames and the session: registered once per process by
 /// <see cref="Workbench.Setup"/>. Charts are XPlot.Plotly figures drawn by plotly.js, which the output loads from its
-/// CDN the first time (through require.js where the page has it, as in classic Jupyter); every chart also carries a
-/// one-line text/plain description for viewers that run no scripts.
+/// CDN the first time (through require.js where the page has it, as in classic Jupyter). Every chart's HTML starts with
+/// a visible text description of its data, which the script hides once it has drawn the chart, so viewers that run no
+/// scripts (GitHub, an untrusted notebook) or cannot load plotly.js (offline) show the description; the text/plain
+/// output is the same description.
 /// </summary>
 public static class Formatters
 {
@@ -40,16 +42,26 @@ public static class Formatters
         Formatter.SetPreferredMimeTypesFor(typeof(WorkbenchSession), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
     }
 
-    /// <summary>A div for the chart and a script that draws it once plotly.js is there.</summary>
+    /// <summary>
+    /// The chart's text description, visible, followed by a div for the chart and a script that draws it once
+    /// plotly.js is there and then hides the text. Where no script runs or plotly.js cannot load (GitHub, an untrusted
+    /// or offline notebook), the reader sees the description: the chart's title, axes and numbers.
+    /// </summary>
     public static string ChartHtml(PlotlyChart chart)
     {
         string id = WebUtility.HtmlEncode(chart.Id);
         string plotting = chart.GetPlottingJS();
+        string text = WebUtility.HtmlEncode(ChartDescription(chart) +
+            "\n(The interactive chart replaces this text where plotly.js can load: VS Code, or a trusted notebook in " +
+            "Jupyter with network access.)");
         return $$"""
-            <div id="{{id}}" style="width: {{chart.Width}}px; height: {{chart.Height}}px;"></div>
+            <div id="{{id}}-text" style="max-width: {{chart.Width}}px; white-space: pre-wrap; font-family: sans-serif; font-size: 13px; border: 1px solid #ccc; padding: 6px 10px; margin: 4px 0;">{{text}}</div>
+            <div id="{{id}}" style="width: {{chart.Width}}px;"></div>
             <script type="text/javascript">
             (function () {
               var draw = function (Plotly) {
+                var text = document.getElementById('{{id}}-text');
+                if (text) text.style.display = 'none';
                 {{plotting}}
               };
               var url = '{{PlotlyUrl}}';
@@ -74,14 +86,17 @@ public static class Formatters
             """;
     }
 
-    /// <summary>"Chart: title (traces)" for viewers without scripts.</summary>
-    public static string ChartText(PlotlyChart chart)
+    /// <summary>The chart in words and numbers (<see cref="Plots.Describe"/>), the text/plain output of every chart.</summary>
+    public static string ChartText(PlotlyChart chart) => ChartDescription(chart);
+
+    private static string ChartDescription(PlotlyChart chart)
     {
+        if (Plots.Describe(chart) is { } description) return description;
         var json = chart.GetPlottingJS();
         int layout = Math.Max(0, json.IndexOf("var layout", StringComparison.Ordinal));
         string title = Between(json[layout..], "\"title\":\"", "\"") ?? "untitled";
         int traces = CountOccurrences(json[..layout], "\"type\":");
-        return $"[interactive chart: {title}; {traces} trace(s); open the notebook in VS Code or Jupyter to see it]";
+        return $"Chart: {title}; {traces} trace(s).";
     }
 
     public static string FrameHtml(DataFrame frame)
@@ -124,22 +139,45 @@ public static class Formatters
     }
 
     /// <summary>Like <see cref="Cell(object?)"/>, but ids (columns named item, user, *_user or *_id) print as they are,
-    /// without thousands separators.</summary>
+    /// without thousands separators, and p-values (columns named p, p_*, *_p_t, *_p_wilcoxon) as <see cref="PValue"/>.</summary>
     public static string Cell(object? value, string column) =>
-        value is int or long && IsIdColumn(column) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" : Cell(value);
+        value is int or long && IsIdColumn(column) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""
+        : value is double p && IsPColumn(column) ? PValue(p)
+        : Cell(value);
 
     private static bool IsIdColumn(string column) =>
         column is "item" or "user" || column.EndsWith("_user", StringComparison.Ordinal) || column.EndsWith("_id", StringComparison.Ordinal);
 
-    /// <summary>Numbers as a reader wants them: counts with separators, rates with four decimals, ∞ for infinity.</summary>
+    private static bool IsPColumn(string column) =>
+        column == "p" || column.StartsWith("p_", StringComparison.Ordinal) || column.EndsWith("_p_t", StringComparison.Ordinal)
+        || column.EndsWith("_p_wilcoxon", StringComparison.Ordinal);
+
+    /// <summary>A p-value as a reader wants it: two significant digits ("0.13", "0.0013"), and below 0.0001 in
+    /// scientific notation ("3.8e-5"); "–" for NaN.</summary>
+    public static string PValue(double p)
+    {
+        if (double.IsNaN(p)) return "–";
+        if (p == 0) return "0";
+        if (p >= 1e-4) return SignificantDigits(p, 2);
+        int exponent = (int)Math.Floor(Math.Log10(p));
+        double mantissa = Math.Round(p / Math.Pow(10, exponent), 1);
+        if (mantissa >= 10) { mantissa /= 10; exponent++; }
+        return $"{mantissa.ToString("0.#", CultureInfo.InvariantCulture)}e{exponent}";
+    }
+
+    /// <summary>Numbers as a reader wants them: counts with separators; below 1, four decimals (0.0471), or three
+    /// significant digits below 0.01 (0.000734); from 1 up, four significant digits (4.28, 17.34, 526.4); ∞ for infinity.</summary>
     public static string Cell(object? value) => value switch
     {
         null => "",
         double d when double.IsPositiveInfinity(d) => "∞",
+        double d when double.IsNegativeInfinity(d) => "−∞",
         double d when double.IsNaN(d) => "–",
         double d when Math.Abs(d) >= 1000 => d.ToString("N0", CultureInfo.InvariantCulture),
-        double d when d != 0 && Math.Abs(d) < 0.01 => SignificantDigits(d, 3),
-        double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+        double d when d == 0 => "0",
+        double d when Math.Abs(d) < 0.01 => SignificantDigits(d, 3),
+        double d when Math.Abs(d) < 1 => d.ToString("0.####", CultureInfo.InvariantCulture),
+        double d => SignificantDigits(d, 4),
         float f => Cell((double)f),
         int i => i.ToString("N0", CultureInfo.InvariantCulture),
         long l => l.ToString("N0", CultureInfo.InvariantCulture),

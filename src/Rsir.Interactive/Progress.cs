@@ -26,6 +26,22 @@ public sealed class Progress
 
     public static Progress Show(string first = "starting…") => new(first);
 
+    /// <summary>
+    /// The stage lines of <see cref="TheoryCheck.Compare"/>, each labelled with its run: it checks the judged run, then
+    /// the unjudged one with the reference judge and E_max model the first check trained (loaded again, not retrained).
+    /// </summary>
+    public static Action<string> TheoryStages(Action<string>? write = null)
+    {
+        write ??= Console.WriteLine;
+        int run = 0;
+        return line =>
+        {
+            if (line.StartsWith("reference judge", StringComparison.Ordinal)) run++;
+            bool reused = run > 1 && !line.StartsWith("miss rate", StringComparison.Ordinal);
+            write($"{(run > 1 ? "no-judge run" : "judged run")}: {line}{(reused ? " (the judged run's, reused)" : "")}");
+        };
+    }
+
     /// <summary>Shows training progress of <paramref name="trainer"/>, epoch by epoch.</summary>
     public static Progress Track(Trainer trainer, string label)
     {

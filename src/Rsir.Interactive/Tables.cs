@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Data.Analysis;
+using Rsir.Analysis;
 using Rsir.Data;
 using Rsir.Evaluation;
 using Rsir.Experiments;
@@ -29,7 +31,7 @@ public static class Tables
     }
 
     /// <summary>Paired comparisons over users (e.g. round k against round 0, seed by seed), one row each.</summary>
-    public static DataFrame Significance(params (string Name, Analysis.PairedComparison Comparison)[] comparisons) => new(
+    public static DataFrame Significance(params (string Name, PairedComparison Comparison)[] comparisons) => new(
         new StringDataFrameColumn("comparison", comparisons.Select(c => c.Name)),
         new StringDataFrameColumn("metric", comparisons.Select(c => c.Comparison.Metric)),
         new Int32DataFrameColumn("users", comparisons.Select(c => c.Comparison.Users)),
@@ -39,6 +41,25 @@ public static class Tables
         new DoubleDataFrameColumn("t", comparisons.Select(c => c.Comparison.TTest.Statistic)),
         new DoubleDataFrameColumn("p_t", comparisons.Select(c => c.Comparison.TTest.PValue)),
         new DoubleDataFrameColumn("p_wilcoxon", comparisons.Select(c => c.Comparison.Wilcoxon.PValue)));
+
+    /// <summary>Every round of each loop against that loop's round 0, paired over users, on each metric (e.g.
+    /// "ndcg@20", "recall@20"), from the per-user test ranks the loop kept.</summary>
+    public static DataFrame RoundsAgainstBase(IReadOnlyList<(string Name, RsirLoopResult Result)> loops, params string[] metrics) =>
+        Significance(metrics.SelectMany(metric => loops.SelectMany(l => l.Result.TestResults.Skip(1).Select((r, i) =>
+        {
+            var (name, k) = GridCollect.SplitMetric(metric);
+            return ($"{l.Name} round {i + 1} vs round 0", Analysis.Significance.Compare(l.Result.TestResults[0], r, name, k));
+        }))).ToArray());
+
+    /// <summary>How far each transition sits from the bound, in validation users: the slack (bound − measured
+    /// E_k+1) times the number of validation users. Below one user, a "violation" is one user's hit or miss.</summary>
+    public static DataFrame SlackInUsers(ErrorRecurrenceTable table, int validationUsers) => new(
+        new Int32DataFrameColumn("round", table.Rows.Select(r => r.Round)),
+        new DoubleDataFrameColumn("slack", table.Rows.Select(r => r.Slack)),
+        new DoubleDataFrameColumn("slack_in_users", table.Rows.Select(r => r.Slack * validationUsers)),
+        new BooleanDataFrameColumn("within_bound", table.Rows.Select(r => r.WithinBound)),
+        new DoubleDataFrameColumn("contraction_factor", table.Rows.Select(r => r.ContractionFactor)),
+        new DoubleDataFrameColumn("fixed_point", table.Rows.Select(r => r.FixedPoint)));
 
     /// <summary>Density and ApEn per round, one row per (run, round).</summary>
     public static DataFrame DataByRound(params (string Name, IReadOnlyList<RoundDataReport> Reports)[] runs)
@@ -205,6 +226,78 @@ public static class Tables
         foreach (var m in table.Plan.Metrics) frame.Columns.Add(new DoubleDataFrameColumn(m, rows.Select(r => r.Test[m])));
         frame.Columns.Add(new StringDataFrameColumn("folder", rows.Select(r => r.Point.Folder)));
         return frame;
+    }
+
+    /// <summary>A base-versus-round study over seeds (one loop folder per seed): each metric's mean ± sd over the seeds
+    /// for round <paramref name="baseline"/> and round <paramref name="candidate"/>.</summary>
+    public static DataFrame SeedMeans(IReadOnlyList<LoopFolder> runs, int baseline = 0, int candidate = 1)
+    {
+        var means = SeedStudy.Means(runs.Select(r => r.ReadRound(baseline).Test).ToArray(), runs.Select(r => r.ReadRound(candidate).Test).ToArray());
+        return new DataFrame(
+            new StringDataFrameColumn("test metric", means.Select(m => m.Metric)),
+            new StringDataFrameColumn($"round {baseline}, mean ± sd over {runs.Count} seeds", means.Select(m => m.Baseline.ToString())),
+            new StringDataFrameColumn($"round {candidate}, mean ± sd", means.Select(m => m.Candidate.ToString())));
+    }
+
+    /// <summary>The same study's paired tests: per metric, each seed's round <paramref name="candidate"/> against its own
+    /// round <paramref name="baseline"/>, then the seeds pooled (each user's metric averaged over the seeds).</summary>
+    public static DataFrame SeedTests(IReadOnlyList<LoopFolder> runs, int baseline = 0, int candidate = 1) =>
+        Significance(SeedStudy.Tests(runs.Select(r => new SeedPair(r.Options.Run.Training.Seed.ToString(CultureInfo.InvariantCulture),
+            r.ReadTestRanks(baseline), r.ReadTestRanks(candidate))).ToArray()).ToArray());
+
+    /// <summary>What each augmentation baseline made of the m copies it tried per training row: added, skipped as
+    /// identical to their source, dropped as too short; the columns add up to <c>tried</c>.</summary>
+    public static DataFrame Augmentation(IEnumerable<AugmentationSummary> summaries, int copies)
+    {
+        var s = summaries.ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("baseline", s.Select(x => x.Kind.ToString())),
+            new Int32DataFrameColumn("source_rows", s.Select(x => x.SourceRows)),
+            new Int32DataFrameColumn("tried", s.Select(x => x.SourceRows * copies)),
+            new Int32DataFrameColumn("added", s.Select(x => x.Added)),
+            new Int32DataFrameColumn("skipped_identical", s.Select(x => x.Unchanged)),
+            new Int32DataFrameColumn("dropped_too_short", s.Select(x => x.TooShort)));
+    }
+
+    /// <summary>The comparison with the paper, one row per claim: the paper's value and change, ours (mean ± sd, seeds),
+    /// our change against our reference with the paired p, the status and why, the command and the folder.</summary>
+    public static DataFrame Reproduction(IEnumerable<ReproductionRow> rows, bool commands = true)
+    {
+        var r = rows.ToArray();
+        string Value(double? v, string? text) => v is double x ? Formatters.Cell(x) : text ?? "";
+        string Change(double? c) => c is double x ? (x >= 0 ? "+" : "−") + Math.Abs(x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "";
+        string Ours(ReproductionRow row) => row.Ours is not { } o ? "" : o.Value.Count > 1 ? o.Value.ToString() : Formatters.Cell(o.Value.Mean);
+        var frame = new DataFrame(
+            new StringDataFrameColumn("what", r.Select(x => x.Paper.What)),
+            new StringDataFrameColumn("metric", r.Select(x => x.Paper.Metric)),
+            new StringDataFrameColumn("paper", r.Select(x => Value(x.Paper.Value, x.Paper.Text))),
+            new StringDataFrameColumn("paper_change", r.Select(x => Change(x.Paper.Change))),
+            new StringDataFrameColumn("ours", r.Select(Ours)),
+            new StringDataFrameColumn("our_change", r.Select(x => Change(x.Ours?.Change))),
+            new StringDataFrameColumn("against", r.Select(x => x.Ours?.ReferenceName ?? "")),
+            new StringDataFrameColumn("p", r.Select(x => x.Ours?.Test is { } t ? Formatters.PValue(t.TTest.PValue) : "")),
+            new StringDataFrameColumn("seeds / source", r.Select(x => x.Ours?.Text ?? "")),
+            new StringDataFrameColumn("status", r.Select(x => ReproductionRow.StatusText(x.Status))),
+            new StringDataFrameColumn("why", r.Select(x => x.Why)));
+        if (commands)
+        {
+            frame.Columns.Add(new StringDataFrameColumn("command", r.Select(x => x.Command)));
+            frame.Columns.Add(new StringDataFrameColumn("folder", r.Select(x => x.Folder)));
+        }
+        return frame;
+    }
+
+    /// <summary>How to regenerate each row of the comparison: its status, the command and the folder it reads.</summary>
+    public static DataFrame ReproductionCommands(IEnumerable<ReproductionRow> rows)
+    {
+        var r = rows.ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("section", r.Select(x => x.Paper.Section)),
+            new StringDataFrameColumn("what", r.Select(x => x.Paper.What)),
+            new StringDataFrameColumn("metric", r.Select(x => x.Paper.Metric)),
+            new StringDataFrameColumn("status", r.Select(x => ReproductionRow.StatusText(x.Status))),
+            new StringDataFrameColumn("command", r.Select(x => x.Command)),
+            new StringDataFrameColumn("folder", r.Select(x => x.Folder)));
     }
 
     /// <summary>"12 7 93".</summary>
