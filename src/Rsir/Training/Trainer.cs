@@ -128,14 +128,7 @@ public sealed class Trainer
         finally
         {
             DisposeAll(best);
-            ReleaseState(optimizer);
         }
-    }
-
-    /// <summary>TorchSharp's optimizer keeps its moment tensors (two per parameter for Adam) after Dispose; release them.</summary>
-    internal static void ReleaseState(TorchSharp.Modules.OptimizerHelper optimizer)
-    {
-        foreach (var state in optimizer.state_dict().State) (state as IDisposable)?.Dispose();
     }
 
     /// <summary>The paths this trainer takes for a model on <paramref name="device"/>.</summary>
