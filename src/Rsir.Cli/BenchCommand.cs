@@ -22,6 +22,7 @@ internal static class BenchCommand
         var evaluations = new Option<int>("--evaluations") { Description = "Timed evaluation passes", DefaultValueFactory = _ => 3 };
         var generation = new Option<bool>("--generation") { Description = "Also time one RSIR generation round over all users (m = 5, judge every step)" };
         var scaleItems = new Option<int?>("--scale-items") { Description = "Instead of a dataset: a synthetic catalogue of N items (e.g. 1000000); times one evaluation pass and one generation round and prints their peak memory" };
+        var roofline = new Option<bool>("--roofline") { Description = "Measure this machine's matrix-product rate and time one epoch, one evaluation pass (and with --generation one round) phase by phase, with each phase's floating-point work and fraction of the measured peak" };
         var scaleUsers = new Option<int>("--scale-users") { Description = "Users of the synthetic catalogue benchmark", DefaultValueFactory = _ => 50 };
         var command = new Command("bench", "Time training epochs and full evaluation passes (and a generation round) on a dataset.");
         common.AddTo(command);
@@ -30,6 +31,7 @@ internal static class BenchCommand
         command.Options.Add(generation);
         command.Options.Add(scaleItems);
         command.Options.Add(scaleUsers);
+        command.Options.Add(roofline);
         command.SetAction(parse =>
         {
             var options = common.Resolve(parse);
@@ -39,6 +41,14 @@ internal static class BenchCommand
             var loaded = TrainingRun.LoadDataset(options);
             var data = loaded.Dataset;
             var console = CliRunner.Progress;
+            if (parse.GetValue(roofline))
+            {
+                console.WriteLine($"bench --roofline: {loaded.Origin.Name} ({data.TrainRows.Count:N0} training rows, {data.ItemCount:N0} items), {options.Backbone.Kind}, {ComputeDevice.Describe(device)}");
+                var measured = BenchRoofline.Run(options, device, loaded, parse.GetValue(generation));
+                CliRunner.Emit(parse.GetValue(common.Json), new { command = "bench", roofline = measured, dataset = loaded.Origin.Name,
+                    backbone = options.Backbone.Kind, machine = RunInfo.Capture(ComputeDevice.Describe(device)) });
+                return 0;
+            }
             console.WriteLine($"bench: {loaded.Origin.Name} ({data.TrainRows.Count:N0} training rows, {data.ItemCount:N0} items), {options.Backbone.Kind}, {ComputeDevice.Describe(device)}");
 
             var model = Backbones.Build(options.Backbone, data.ItemCount, loaded.Origin.Name, options.Training.Seed, device);

@@ -36,6 +36,9 @@ public sealed class Evaluator
 
     public Evaluator(EvaluationOptions? options = null) => this.options = (options ?? new EvaluationOptions()).Validate();
 
+    /// <summary>Times encoding and ranking (<c>rsir bench --phases</c>); null: not timed.</summary>
+    public Runtime.PhaseClock? Clock { get; init; }
+
     public EvaluationResult Evaluate(SequentialRecommender model, IReadOnlyList<EvaluationRow> rows, string split)
     {
         using var prepared = Prepare(model, rows);
@@ -72,12 +75,15 @@ public sealed class Evaluator
     private int[] RankBatch(SequentialRecommender model, EvaluationBatch batch, ref int nonFinite)
     {
         int b = batch.Index.Length;
-        var hidden = model.EncodeLast(batch.Items, batch.Lengths);                 // (b, d)
+        Tensor hidden, atLeastAsHigh;
+        using (Clock?.Time("evaluation: encode")) hidden = model.EncodeLast(batch.Items, batch.Lengths);   // (b, d)
         var table = model.ItemTable;
         var targetScores = (hidden * table.index_select(0, batch.Targets)).sum(1, keepdim: true);   // (b, 1)
         // Candidates: items 1..V−1 except the excluded ids; a tie or a NaN candidate counts against the target.
-        var atLeastAsHigh = RankCounter.CountBeating(hidden, table, targetScores, batch.ExcludedIds, firstId: 1,
-            TieRule.CountsAgainst, options.MaxScoresInMemory);
+        using (Clock?.Time("evaluation: score and count ranks"))
+            atLeastAsHigh = RankCounter.CountBeating(hidden, table, targetScores, batch.ExcludedIds, firstId: 1,
+                TieRule.CountsAgainst, options.MaxScoresInMemory);
+        Clock?.AddWork("evaluation: score and count ranks", 2.0 * b * model.ItemCount * model.Dim);
         // A target without a finite score is a miss, flagged as -1 so that it travels in the same host transfer.
         atLeastAsHigh.masked_fill_(targetScores.squeeze(1).isfinite().logical_not(), -1);
         var counts = atLeastAsHigh.cpu().data<long>().ToArray();

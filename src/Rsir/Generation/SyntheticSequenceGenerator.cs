@@ -49,6 +49,9 @@ public sealed class SyntheticSequenceGenerator
 
     public SequentialRecommender Model { get; }
     public GenerationOptions Options { get; }
+    /// <summary>Times encoding, scoring, judging and picking (<c>rsir bench --phases</c>); null: not timed.</summary>
+    public PhaseClock? Clock { get; init; }
+
     /// <summary>Recorded in every synthetic row's <see cref="RowOrigin.Generator"/>.</summary>
     public string GeneratorName { get; }
 
@@ -147,7 +150,9 @@ public sealed class SyntheticSequenceGenerator
         var liveUnusedReal = unusedReal.index_select(0, live);
 
         // T2: the fidelity check, on the context that already includes the last appended item.
-        var verdict = Options.RunToMaxLength ? JudgeWhereRealItemsRemain(judge, scores, liveUnusedReal, step) : judge.Judge(scores, liveUnusedReal, step);
+        JudgeVerdict verdict;
+        using (Clock?.Time("generation: judge"))
+            verdict = Options.RunToMaxLength ? JudgeWhereRealItemsRemain(judge, scores, liveUnusedReal, step) : judge.Judge(scores, liveUnusedReal, step);
         var failed = live.masked_select(verdict.Passed.logical_not());
         if (Options.OnJudgeFailure == JudgeFailurePolicy.RollBack) chunk.RemoveLastGeneratedItem(failed);
         chunk.Stop(failed, StopReason.JudgeFailed);
@@ -164,7 +169,9 @@ public sealed class SyntheticSequenceGenerator
 
         // Pick the next item from the pool; items already in g are outside every pool, so nothing repeats.
         var extends = verdict.Passed.logical_and(poolHasItems);
-        var next = PoolDecoding.Pick(Options, scores.masked_fill(pool.logical_not(), double.NegativeInfinity), pickDraws?.index_select(0, live));
+        Tensor next;
+        using (Clock?.Time("generation: pick"))
+            next = PoolDecoding.Pick(Options, scores.masked_fill(pool.logical_not(), double.NegativeInfinity), pickDraws?.index_select(0, live));
         chunk.Append(live.masked_select(extends), next.masked_select(extends));
 
         return new StepOutcome(live, poolDraws, pickDraws, verdict, fromOwnHistory, extends, next);
@@ -189,7 +196,13 @@ public sealed class SyntheticSequenceGenerator
         var lengths = chunk.Lengths.index_select(0, live);
         long longest = lengths.max().item<long>();
         var context = chunk.Sequences.index_select(0, live).narrow(1, 0, longest);
-        return Model.ScoreAll(Model.EncodeLast(context, lengths));
+        Tensor hidden;
+        using (Clock?.Time("generation: encode")) hidden = Model.EncodeLast(context, lengths);
+        using (Clock?.Time("generation: score all items"))
+        {
+            Clock?.AddWork("generation: score all items", 2.0 * hidden.shape[0] * Model.VocabularySize * Model.Dim);
+            return Model.ScoreAll(hidden);
+        }
     }
 
     private void ValidateSeedRows(IReadOnlyList<TrainingRow> seedRows)

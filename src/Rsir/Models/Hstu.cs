@@ -61,7 +61,7 @@ public sealed class Hstu : SequentialRecommender
 /// position's output depend on trailing padding. Since LN(A·V) follows, any n that is constant per query position
 /// cancels up to LN's eps; n sets the scale the eps acts on, not the output.
 /// </summary>
-internal sealed class HstuBlock : Module<Tensor, Tensor>
+internal sealed class HstuBlock : Module<Tensor, Tensor>, IAttentionWork
 {
     private readonly Linear projectUvqk, output;
     private readonly RelativePositionBias relativeBias;
@@ -90,6 +90,9 @@ internal sealed class HstuBlock : Module<Tensor, Tensor>
         init.xavier_uniform_(projectUvqk.weight);
         init.xavier_uniform_(output.weight);
     }
+
+    /// <summary>QKᵀ and AV over all L × L pairs (the causal mask is applied after the product).</summary>
+    public double AttentionFlops(long batch, long length) => 4.0 * batch * length * length * dim;
 
     public override Tensor forward(Tensor x)
     {

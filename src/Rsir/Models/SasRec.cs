@@ -84,7 +84,7 @@ internal sealed class TransformerLayer : Module<Tensor, Tensor>
 /// Multi-head self-attention with a causal mask. Sequences are post-padded, so a real position only ever attends to
 /// real positions and the causal mask alone gives the same outputs as causal + key-padding masks.
 /// </summary>
-internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
+internal sealed class CausalSelfAttention : Module<Tensor, Tensor>, IAttentionWork
 {
     private readonly Linear queryKeyValue, output;
     private readonly int heads;
@@ -108,6 +108,9 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
         init.xavier_uniform_(queryKeyValue.weight);
         init.zeros_(queryKeyValue.bias!);
     }
+
+    /// <summary>QKᵀ and AV over the causal half (position t attends to t + 1 keys).</summary>
+    public double AttentionFlops(long batch, long length) => 2.0 * batch * length * (length + 1) * queryKeyValue.weight!.shape[1];
 
     public override Tensor forward(Tensor x)
     {

@@ -122,3 +122,10 @@ public abstract class SequentialRecommender : nn.Module<Tensor, Tensor>
         }
     }
 }
+
+/// <summary>A module whose forward pass multiplies attention matrices: their floating-point work for a (B, L, ·) input,
+/// for the phase clock's roofline.</summary>
+public interface IAttentionWork
+{
+    double AttentionFlops(long batch, long length);
+}

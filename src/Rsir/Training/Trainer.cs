@@ -54,6 +54,9 @@ public sealed class Trainer
     /// <summary>Which of the equivalent CPU and accelerator computations to use; null: by the model's device.</summary>
     public ExecutionPaths? Paths { get; init; }
 
+    /// <summary>Times the phases of every step (<c>rsir bench --phases</c>); null: not timed.</summary>
+    public PhaseClock? Clock { get; init; }
+
     /// <summary>Where training negatives are drawn; null: <see cref="DeviceRandom.BulkDrawsOn"/> the model's device.</summary>
     public RandomDraws? NegativeDraws { get; init; }
 
@@ -159,11 +162,12 @@ public sealed class Trainer
         foreach (var batch in TrainingBatches.Epoch(steps.Count, options.BatchSize, random))
         {
             using var scope = NewDisposeScope();
-            var step = steps.Step(batch);
-            optimizer.zero_grad();
+            TrainingStep step;
+            using (Clock?.Time("step tensors")) step = steps.Step(batch);
+            using (Clock?.Time("optimizer")) optimizer.zero_grad();
             var stepLoss = StepLoss(model, step, random, negatives, paths);
-            stepLoss.backward();
-            optimizer.step();
+            using (Clock?.Time("backward")) stepLoss.backward();
+            using (Clock?.Time("optimizer")) optimizer.step();
             lossSum.add_(stepLoss.detach().to(ScalarType.Float64) * step.Positions);
             positions += step.Positions;
         }
@@ -179,13 +183,15 @@ public sealed class Trainer
         Tensor? sum = null;
         foreach (var group in step.Groups)
         {
-            var hidden = model.Encode(group.Inputs);
-            var atPositions = hidden.view(-1, model.Dim).index_select(0, group.PositionIndex);
-            var groupSum = loss.Sum(atPositions, group, table, negatives, paths);
+            Tensor hidden, groupSum;
+            using (Clock?.Time("encoder forward")) hidden = model.Encode(group.Inputs);
+            using (Clock?.Time("loss"))
+                groupSum = loss.Sum(hidden.view(-1, model.Dim).index_select(0, group.PositionIndex), group, table, negatives, paths);
             sum = sum is null ? groupSum : sum + groupSum;
         }
         var mean = sum! / step.Positions;
-        var auxiliary = model.AuxiliaryLoss(step.Inputs, random);
+        Tensor? auxiliary;
+        using (Clock?.Time("auxiliary loss")) auxiliary = model.AuxiliaryLoss(step.Inputs, random);
         return auxiliary is null ? mean : mean + auxiliary;
     }
 

@@ -35,7 +35,7 @@ public static class TrainingBatches
     }
 
     /// <summary>A row's input and targets, keeping the last maxLength positions of very long rows.</summary>
-    internal static int[] Input(TrainingRow row, int maxLength) =>
+    public static int[] Input(TrainingRow row, int maxLength) =>
         row.Items.Length - 1 > maxLength ? row.Items[^(maxLength + 1)..] : row.Items;
 
     /// <summary>One step from sequences whose model input is seq[..^1] and targets seq[1..]: sorted by length and cut
