@@ -26,11 +26,20 @@ public static class RankCounter
     public static Tensor Beats(Tensor scores, Tensor reference, TieRule ties) =>
         ties == TieRule.CountsAgainst ? scores.lt(reference).logical_not() : scores.gt(reference);
 
+    /// <summary>How many entries of each row of <paramref name="scores"/> beat <paramref name="reference"/> under
+    /// <paramref name="ties"/> (int64). Counted as the complement of "strictly lower" for <see cref="TieRule.CountsAgainst"/>,
+    /// so that a NaN counts against the reference with a single comparison.</summary>
+    public static Tensor CountBeats(Tensor scores, Tensor reference, TieRule ties) =>
+        ties == TieRule.CountsAgainst
+            ? scores.lt(reference).sum(1, type: ScalarType.Int64).neg_().add_(scores.shape[1])
+            : scores.gt(reference).sum(1, type: ScalarType.Int64);
+
     /// <summary>
     /// For each row of <paramref name="hidden"/> (n, d): how many ids in <paramref name="firstId"/>..V−1 of
-    /// <paramref name="table"/> (V, d), other than the row's <paramref name="excludedIds"/> (n, c; −1 = none), beat
-    /// <paramref name="reference"/> (n, 1). Scores are computed <paramref name="maxScoresInMemory"/> at a time, so memory
-    /// does not grow with the catalogue.
+    /// <paramref name="table"/> (V, d), other than the row's <paramref name="excludedIds"/> (n, c; distinct per row,
+    /// −1 = none), beat <paramref name="reference"/> (n, 1). Scores are computed <paramref name="maxScoresInMemory"/> at a
+    /// time, so memory does not grow with the catalogue: each chunk's count over all its ids, minus the excluded ids in it
+    /// that beat the reference (read from c scores per row, so the chunk's scores are read once).
     /// </summary>
     public static Tensor CountBeating(Tensor hidden, Tensor table, Tensor reference, Tensor excludedIds, long firstId,
         TieRule ties, long maxScoresInMemory)
@@ -43,12 +52,10 @@ public static class RankCounter
             using var scope = NewDisposeScope();
             long size = Math.Min(chunk, vocabulary - lo);
             var scores = hidden.matmul(table.narrow(0, lo, size).t());                    // (n, size)
-            // Excluded ids inside this chunk become −∞; the others land in a spare column that is ignored.
             var inChunk = excludedIds.ge(lo).logical_and(excludedIds.lt(lo + size));
-            var column = where(inChunk, excludedIds - lo, size);
-            var padded = nn.functional.pad(scores, new long[] { 0, 1 });
-            padded.scatter_(1, column, full(column.shape, float.NegativeInfinity, dtype: padded.dtype, device: padded.device));
-            count.add_(Beats(padded.narrow(1, 0, size), reference, ties).sum(1));
+            var excludedScores = scores.gather(1, where(inChunk, excludedIds - lo, 0L));
+            var excludedBeating = Beats(excludedScores, reference, ties).logical_and(inChunk).sum(1, type: ScalarType.Int64);
+            count.add_(CountBeats(scores, reference, ties)).sub_(excludedBeating);
         }
         return count;
     }

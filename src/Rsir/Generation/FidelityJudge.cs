@@ -53,12 +53,29 @@ public sealed class FidelityJudge : IDisposable
         if (unusedRealItems.dtype != ScalarType.Bool)
             throw new ArgumentException($"The unused-real-item mask must be bool; got {unusedRealItems.dtype}.");
 
+        using (NewDisposeScope())
+            if (scores.shape[0] > 0 && !unusedRealItems.any(1).all().item<bool>())
+                throw new ArgumentException("Every judged row needs at least one unused real item (stop such sequences first: T1).");
         using var scope = NewDisposeScope();
-        if (scores.shape[0] > 0 && !unusedRealItems.any(1).all().item<bool>())
-            throw new ArgumentException("Every judged row needs at least one unused real item (stop such sequences first: T1).");
-
         var bestUnusedReal = scores.masked_fill(unusedRealItems.logical_not(), double.NegativeInfinity).amax(new long[] { 1 }, keepdim: true);
-        var rank = RankCounter.Beats(scores, bestUnusedReal, TieRule.SharesBetterRank).sum(1, type: ScalarType.Int64) + 1;
+        return Verdict(scores, bestUnusedReal, step);
+    }
+
+    /// <summary>
+    /// <see cref="Judge"/> with each row's real items given as ids (B, W) and which of them are unused (B, W): the
+    /// generator's form, which reads W scores per row instead of a (B, V) mask. Every row must have an unused one.
+    /// </summary>
+    internal JudgeVerdict JudgeAtIds(Tensor scores, Tensor realIds, Tensor unused, int step)
+    {
+        using var scope = NewDisposeScope();
+        var bestUnusedReal = scores.gather(1, realIds).masked_fill(unused.logical_not(), double.NegativeInfinity)
+            .amax(new long[] { 1 }, keepdim: true);
+        return Verdict(scores, bestUnusedReal, step);
+    }
+
+    private JudgeVerdict Verdict(Tensor scores, Tensor bestUnusedReal, int step)
+    {
+        var rank = RankCounter.CountBeats(scores, bestUnusedReal, TieRule.SharesBetterRank) + 1;
         var pass = IsEnabled ? rank.le(Tau) : ones_like(rank, dtype: ScalarType.Bool);
 
         Record(rank, pass, (int)scores.shape[1], step);

@@ -40,8 +40,7 @@ internal sealed class StepTracer
         var alive = chunk.Alive.index_select(0, index).cpu().data<bool>().ToArray();
         var lengths = chunk.Lengths.index_select(0, index).cpu().data<long>().ToArray();
         var sequences = chunk.Sequences.index_select(0, index).cpu().data<long>().ToArray();
-        var unusedReal = chunk.RealItems.logical_and(chunk.UsedItems.logical_not()).index_select(0, index)
-            .sum(1, type: ScalarType.Int64).cpu().data<long>().ToArray();
+        var unusedReal = chunk.UnusedRealCount().index_select(0, index).cpu().data<long>().ToArray();
         int width = (int)chunk.Sequences.shape[1];
         var context = slots.Select((_, i) => Enumerable.Range(0, (int)lengths[i])
             .Select(t => (int)sequences[i * width + t]).ToArray()).ToArray();

@@ -134,9 +134,8 @@ public sealed class SyntheticSequenceGenerator
         chunk.StopWhere(chunk.Alive.logical_and(chunk.Lengths.ge(Options.MaxLength)), StopReason.ReachedMaxLength);
 
         // T1: S_tgt = R \ g is empty, every real item is used (skipped by RunToMaxLength).
-        var unusedReal = chunk.RealItems.logical_and(chunk.UsedItems.logical_not());
         if (!Options.RunToMaxLength)
-            chunk.StopWhere(chunk.Alive.logical_and(unusedReal.any(1).logical_not()), StopReason.AllRealItemsUsed);
+            chunk.StopWhere(chunk.Alive.logical_and(chunk.UnusedReal.any(1).logical_not()), StopReason.AllRealItemsUsed);
 
         var live = chunk.Alive.nonzero().squeeze(1);
         if (live.shape[0] == 0) return null;
@@ -147,44 +146,69 @@ public sealed class SyntheticSequenceGenerator
 
         // The model's scores over all ids 0..V−1 for the next item after each live sequence.
         var scores = ScoreNextItem(chunk, live);
-        var liveUnusedReal = unusedReal.index_select(0, live);
+        var realIds = chunk.RealIds.index_select(0, live);
+        var unusedReal = chunk.UnusedReal.index_select(0, live);
+        var hasUnusedReal = unusedReal.any(1);
 
         // T2: the fidelity check, on the context that already includes the last appended item.
         JudgeVerdict verdict;
         using (Clock?.Time("generation: judge"))
-            verdict = Options.RunToMaxLength ? JudgeWhereRealItemsRemain(judge, scores, liveUnusedReal, step) : judge.Judge(scores, liveUnusedReal, step);
+            verdict = Options.RunToMaxLength
+                ? JudgeWhereRealItemsRemain(judge, scores, realIds, unusedReal, hasUnusedReal, step)
+                : judge.JudgeAtIds(scores, realIds, unusedReal, step);
         var failed = live.masked_select(verdict.Passed.logical_not());
         if (Options.OnJudgeFailure == JudgeFailurePolicy.RollBack) chunk.RemoveLastGeneratedItem(failed);
         chunk.Stop(failed, StopReason.JudgeFailed);
 
         // The pool: the user's own unused real items with probability p, else every unused catalogue item.
         var fromOwnHistory = poolDraws.index_select(0, live).lt(Options.P);
-        if (Options.RunToMaxLength) fromOwnHistory = fromOwnHistory.logical_and(liveUnusedReal.any(1));
-        var unusedCatalogue = chunk.UsedItems.index_select(0, live).logical_not().logical_and(chunk.NotPad);
-        var pool = where(fromOwnHistory.unsqueeze(1), liveUnusedReal, unusedCatalogue);
+        if (Options.RunToMaxLength) fromOwnHistory = fromOwnHistory.logical_and(hasUnusedReal);
 
         // T3: the chosen pool is empty.
-        var poolHasItems = pool.any(1);
+        var poolHasItems = where(fromOwnHistory, hasUnusedReal, chunk.UsedCount.index_select(0, live).lt(Model.ItemCount));
         chunk.Stop(live.masked_select(verdict.Passed.logical_and(poolHasItems.logical_not())), StopReason.PoolEmpty);
 
         // Pick the next item from the pool; items already in g are outside every pool, so nothing repeats.
         var extends = verdict.Passed.logical_and(poolHasItems);
         Tensor next;
         using (Clock?.Time("generation: pick"))
-            next = PoolDecoding.Pick(Options, scores.masked_fill(pool.logical_not(), double.NegativeInfinity), pickDraws?.index_select(0, live));
+            next = PickFromPool(scores, chunk.Sequences.index_select(0, live), realIds, fromOwnHistory, pickDraws?.index_select(0, live));
         chunk.Append(live.masked_select(extends), next.masked_select(extends));
 
         return new StepOutcome(live, poolDraws, pickDraws, verdict, fromOwnHistory, extends, next);
     }
 
     /// <summary>
+    /// The next item of each live row (<see cref="PoolDecoding.Pick"/>) from the scores with −∞ outside its pool: PAD and
+    /// g's items for every row (set in place), and for rows drawing from the user's own history every id but the user's
+    /// unused real items. Greedy picks for those rows read only their real ids: ascending, so the first best is the
+    /// lowest id, as over the whole catalogue.
+    /// </summary>
+    private Tensor PickFromPool(Tensor scores, Tensor sequences, Tensor realIds, Tensor fromOwnHistory, Tensor? pickDraws)
+    {
+        scores.scatter_(1, sequences, full(1, double.NegativeInfinity, dtype: scores.dtype, device: scores.device).expand(sequences.shape));
+        scores.narrow(1, 0, 1).fill_(double.NegativeInfinity);
+        var own = fromOwnHistory.nonzero().squeeze(1);
+        if (own.shape[0] == 0) return PoolDecoding.Pick(Options, scores, pickDraws);
+        var ownIds = realIds.index_select(0, own);
+        var ownScores = scores.gather(1, realIds).index_select(0, own);                // −∞ at used ids and padding
+        if (Options.Decoding == Decoding.Greedy)
+            return scores.argmax(1).index_copy_(0, own, ownIds.gather(1, ownScores.argmax(1, keepdim: true)).squeeze(1));
+        var onlyOwn = full(own.shape[0], scores.shape[1], double.NegativeInfinity, dtype: scores.dtype, device: scores.device)
+            .scatter_(1, ownIds, ownScores);
+        return PoolDecoding.Pick(Options, scores.index_copy_(0, own, onlyOwn), pickDraws);
+    }
+
+    /// <summary>
     /// RunToMaxLength (judge off): rows with unused real items are judged (their ranks recorded); rows without any have
     /// nothing to judge and pass, with rank 0.
     /// </summary>
-    private static JudgeVerdict JudgeWhereRealItemsRemain(FidelityJudge judge, Tensor scores, Tensor unusedReal, int step)
+    private static JudgeVerdict JudgeWhereRealItemsRemain(FidelityJudge judge, Tensor scores, Tensor realIds, Tensor unusedReal,
+        Tensor hasUnusedReal, int step)
     {
-        var judgeable = unusedReal.any(1).nonzero().squeeze(1);
-        var verdict = judge.Judge(scores.index_select(0, judgeable), unusedReal.index_select(0, judgeable), step);
+        var judgeable = hasUnusedReal.nonzero().squeeze(1);
+        var verdict = judge.JudgeAtIds(scores.index_select(0, judgeable), realIds.index_select(0, judgeable),
+            unusedReal.index_select(0, judgeable), step);
         var passed = ones(scores.shape[0], dtype: ScalarType.Bool, device: scores.device).index_copy(0, judgeable, verdict.Passed);
         var rank = zeros(scores.shape[0], dtype: ScalarType.Int64, device: scores.device).index_copy(0, judgeable, verdict.BestUnusedRealRank);
         return new JudgeVerdict(passed, rank);

@@ -57,6 +57,48 @@ public class GoldenRunTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    public static TheoryData<string> Readings() => new(
+        JsonDocument.Parse(File.ReadAllText(ReadingsFile())).RootElement.GetProperty("variants").EnumerateArray()
+            .Select(v => v.GetProperty("name").GetString()!));
+
+    private static string ReadingsFile() =>
+        Path.Combine(RunnerProcess.RepositoryRoot(), "tests", "Rsir.Tests", "Golden", "beauty400-generation-readings.json");
+
+    /// <summary>
+    /// The generator's every reading (prefix, decoding, judge failure, run to maximum length, p, τ) against rows recorded
+    /// by the build of 8f16027, whose generator built (B, V) masks of R and g and recomputed them at every step: the
+    /// incremental, per-row-ids generator must write the same rows and judge the same number of steps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Readings))]
+    public void Every_generation_reading_writes_the_recorded_rows(string name)
+    {
+        var file = JsonDocument.Parse(File.ReadAllText(ReadingsFile())).RootElement;
+        var expected = file.GetProperty("variants").EnumerateArray().Single(v => v.GetProperty("name").GetString() == name);
+        bool sameCpu = file.GetProperty("cpu").GetString() == CpuModel();
+        var folder = Directory.CreateTempSubdirectory("rsir-readings-").FullName;
+        try
+        {
+            var args = new List<string> { "loop", "--dataset", "beauty", "--limit-users", "400", "--rounds", "1", "--max-epochs", "2",
+                "--seed", "2023", "--device", "cpu", "--name", name, "--out", folder };
+            args.AddRange(expected.GetProperty("args").EnumerateArray().Select(a => a.GetString()!));
+            Assert.Equal(0, CliApp.Run(args.ToArray()));
+            string round = Path.Combine(folder, name, "round-01");
+            var (rows, digest) = SyntheticRows(Path.Combine(round, "synthetic.tsv"));
+            var judge = JsonDocument.Parse(File.ReadAllText(Path.Combine(round, "judge.json"))).RootElement;
+            int wantRows = expected.GetProperty("synthetic_rows_added").GetInt32();
+            if (sameCpu)
+            {
+                Assert.Equal(wantRows, rows);
+                Assert.Equal(expected.GetProperty("synthetic_sha256").GetString(), digest ?? "");
+                Assert.Equal(expected.GetProperty("steps_judged").GetInt64(), judge.GetProperty("StepsJudged").GetInt64());
+                Assert.Equal(expected.GetProperty("steps_passed").GetInt64(), judge.GetProperty("StepsPassed").GetInt64());
+            }
+            else Assert.InRange(rows, wantRows * 0.9, wantRows * 1.1 + 2);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     /// <summary>Row count and SHA-256 of "pseudo_user TAB source_user TAB items" per row, in file order.</summary>
     private static (int Rows, string? Sha256) SyntheticRows(string path)
     {
