@@ -114,8 +114,9 @@ public static class Plots
         if (metrics.Length == 0) metrics = new[] { "ndcg@20", "recall@20" };
         var split = metrics.Select(GridCollect.SplitMetric).ToArray();
         // Each model's label carries its change against the first model and the paired p, one line per metric.
+        // Kept horizontal (BarChart), so the metric gets a line of its own to keep each line narrow.
         var categories = models.Select((m, i) => i == 0 ? m.Name : m.Name + string.Concat(split.Select((s, j) =>
-            $"<br>{(metrics.Length > 1 ? metrics[j] + " " : "")}{GainAndP(Significance.Compare(models[0].Result, m.Result, s.Metric, s.K))}")))
+            $"<br>{(metrics.Length > 1 ? metrics[j] + "<br>" : "")}{GainAndP(Significance.Compare(models[0].Result, m.Result, s.Metric, s.K))}")))
             .ToArray();
         var groups = split.Select((s, j) =>
         {
@@ -123,7 +124,7 @@ public static class Plots
             return (metrics[j], values.Select(v => v.Average()).ToArray(), (double[]?)values.Select(HalfWidth95).ToArray());
         }).ToArray();
         return BarChart(title + $" (bars: mean ± 95% interval over users; under each model: change against {models[0].Name}, paired p)",
-            "", "test metric", categories, "group", groups, bottomLines: 1 + metrics.Length);
+            "", "test metric", categories, "group", groups, bottomLines: 1 + metrics.Length * (metrics.Length > 1 ? 2 : 1));
     }
 
     // ---- the workbench's pictures -------------------------------------------------------------------------------
@@ -353,7 +354,13 @@ public static class Plots
             layout =>
             {
                 layout.barmode = mode;
-                if (bottomLines > 1) { layout.margin.b = 60 + 16 * bottomLines; layout.height = Height + 16 * bottomLines; }
+                if (bottomLines > 1)
+                {
+                    // Multi-line labels stay horizontal: plotly's automatic rotation pushes them below the margin.
+                    layout.xaxis.tickangle = 0;
+                    layout.margin.b = 40 + 16 * bottomLines;
+                    layout.height = Height + 16 * bottomLines;
+                }
             });
     }
 
