@@ -165,8 +165,9 @@ public sealed class PaperComparison
                     LevelComparable: false),
                 Versus(Seeds("sports-hstu"), round, 0, "recall@10", "our base (round 0)"),
                 "./rsir loop --dataset sports --backbone hstu --rounds 3 --seed 2023 --name sports-hstu-s2023", Folders("sports-hstu-s*")));
-        // Multi-round runs on a slice of Sports users (sports<N>k-…): gains against the paper's Table 2 gains.
-        foreach (var dir in Directories(@"^sports(\d+)k-.+$"))
+        // Multi-round runs on a slice of Sports users (sports<N>k-…, loop folders with a finished round): gains against the
+        // paper's Table 2 gains.
+        foreach (var dir in Directories(@"^sports(\d+)k-.+$").Where(d => LoopFolder.IsLoopFolder(d) && LoopFolder.FinishedRoundCount(d) > 0))
         {
             var loop = LoopFolder.Open(dir);
             bool withJudge = !double.IsPositiveInfinity(loop.Options.Generation.Tau);
