@@ -154,16 +154,7 @@ public static class Formatters
 
     /// <summary>A p-value as a reader wants it: two significant digits ("0.13", "0.0013"), and below 0.0001 in
     /// scientific notation ("3.8e-5"); "–" for NaN.</summary>
-    public static string PValue(double p)
-    {
-        if (double.IsNaN(p)) return "–";
-        if (p == 0) return "0";
-        if (p >= 1e-4) return SignificantDigits(p, 2);
-        int exponent = (int)Math.Floor(Math.Log10(p));
-        double mantissa = Math.Round(p / Math.Pow(10, exponent), 1);
-        if (mantissa >= 10) { mantissa /= 10; exponent++; }
-        return $"{mantissa.ToString("0.#", CultureInfo.InvariantCulture)}e{exponent}";
-    }
+    public static string PValue(double p) => Rsir.Analysis.Significance.FormatP(p);
 
     /// <summary>Numbers as a reader wants them: counts with separators; below 1, four decimals (0.0471), or three
     /// significant digits below 0.01 (0.000734); from 1 up, four significant digits (4.28, 17.34, 526.4); ∞ for infinity.</summary>

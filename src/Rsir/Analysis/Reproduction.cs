@@ -115,5 +115,5 @@ public sealed record ReproductionRow(PaperClaim Paper, OurMeasure? Ours, Reprodu
 
     private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string P(double p) => p >= 1e-4 ? p.ToString("0.####", CultureInfo.InvariantCulture) : p.ToString("0.0e0", CultureInfo.InvariantCulture);
+    private static string P(double p) => Significance.FormatP(p);
 }

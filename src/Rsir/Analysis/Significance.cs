@@ -49,6 +49,23 @@ public sealed record PairedComparison(
 /// </summary>
 public static class Significance
 {
+    /// <summary>A p-value as a reader wants it: two significant digits ("0.13", "0.0013"), below 0.0001 in scientific
+    /// notation ("3.8e-5"); "0" for an exact zero, "–" for NaN. The one formatting of p for tables, charts and texts.</summary>
+    public static string FormatP(double p)
+    {
+        if (double.IsNaN(p)) return "–";
+        if (p == 0) return "0";
+        int exponent = (int)Math.Floor(Math.Log10(p));
+        if (p >= 1e-4)
+        {
+            int decimals = Math.Clamp(1 - exponent, 0, 15);
+            return Math.Round(p, decimals).ToString("0." + new string('#', decimals), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        double mantissa = Math.Round(p / Math.Pow(10, exponent), 1);
+        if (mantissa >= 10) { mantissa /= 10; exponent++; }
+        return $"{mantissa.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}e{exponent}";
+    }
+
     /// <summary>
     /// Compares two evaluations user by user (aligned by user id, whatever their order); throws if their user sets
     /// differ or a user appears twice. <paramref name="metric"/> is "ndcg" or "recall".

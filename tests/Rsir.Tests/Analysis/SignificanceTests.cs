@@ -117,4 +117,16 @@ public class SignificanceTests
         var other = new Rsir.Evaluation.EvaluationResult(protocol, new[] { 1, 2, 3, 9 }, new[] { 1, 2, 3, 4 });
         Assert.Throws<ArgumentException>(() => Significance.CompareOverSeeds(new[] { (seeds[0].Item1, other) }, "recall", 10));
     }
+
+    [Theory]
+    [InlineData(0.13, "0.13")]
+    [InlineData(0.5, "0.5")]
+    [InlineData(0.00132, "0.0013")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(3.84e-5, "3.8e-5")]
+    [InlineData(9.96e-6, "1e-5")]
+    [InlineData(0.0, "0")]
+    [InlineData(double.NaN, "–")]
+    public void P_values_read_with_two_significant_digits_and_small_ones_in_scientific_notation(double p, string expected) =>
+        Assert.Equal(expected, Significance.FormatP(p));
 }
