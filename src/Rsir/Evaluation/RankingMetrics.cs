@@ -56,7 +56,7 @@ public sealed class EvaluationResult
 
     public EvaluationResult(EvaluationProtocol protocol, IReadOnlyList<int> users, IReadOnlyList<int> ranks, int nonFiniteScores = 0)
     {
-        if (users.Count != ranks.Count) throw new ArgumentException("users and ranks differ in length");
+        if (users.Count != ranks.Count) throw new Runtime.InvariantException("users and ranks differ in length");
         Protocol = protocol; Users = users; Ranks = ranks; NonFiniteScores = nonFiniteScores;
     }
 

@@ -60,7 +60,7 @@ public sealed class Cl4SRec : SequentialRecommender
     public static Tensor InfoNce(Tensor anchors, Tensor positives, double temperature = 1.0)
     {
         if (anchors.dim() != 2 || !anchors.shape.SequenceEqual(positives.shape))
-            throw new ArgumentException($"InfoNCE needs two (batch, dim) tensors of one shape; got ({string.Join(", ", anchors.shape)}) and ({string.Join(", ", positives.shape)}).");
+            throw new Runtime.InvariantException($"InfoNCE needs two (batch, dim) tensors of one shape; got ({string.Join(", ", anchors.shape)}) and ({string.Join(", ", positives.shape)}).");
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), $"temperature must be > 0; got {temperature}.");
         using var scope = NewDisposeScope();
         long batch = anchors.shape[0];

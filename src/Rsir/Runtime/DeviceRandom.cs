@@ -63,7 +63,7 @@ public sealed class DeviceRandom : IDisposable
     {
         if (device.type == DeviceType.CPU) torch.manual_seed(seed);
         else if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
-        else throw new ArgumentException($"No default generator known for device {device}.");
+        else throw new InvariantException($"No default generator known for device {device}.");
     }
 
     public void Dispose() => host?.Dispose();

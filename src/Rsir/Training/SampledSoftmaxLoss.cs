@@ -54,7 +54,7 @@ internal sealed class SampledSoftmaxWithGradients : autograd.SingleTensorFunctio
         var candidates = (Tensor)vars[2];
         long positions = candidates.shape[0], dim = itemTable.shape[1];
         if (hidden.shape[0] != positions || hidden.shape[1] != dim)
-            throw new ArgumentException($"Hidden states ({string.Join(", ", hidden.shape)}) do not match {positions} positions × dim {dim}.");
+            throw new InvariantException($"Hidden states ({string.Join(", ", hidden.shape)}) do not match {positions} positions × dim {dim}.");
 
         using var noGrad = no_grad();
         var gradHidden = empty_like(hidden);

@@ -50,8 +50,8 @@ public class Cl4SRecTests
     [Fact]
     public void InfoNce_refuses_mismatched_shapes()
     {
-        Assert.Throws<ArgumentException>(() => Cl4SRec.InfoNce(zeros(3, 4), zeros(2, 4)));
-        Assert.Throws<ArgumentException>(() => Cl4SRec.InfoNce(zeros(3, 4), zeros(3, 5)));
+        Assert.Throws<Rsir.Runtime.InvariantException>(() => Cl4SRec.InfoNce(zeros(3, 4), zeros(2, 4)));
+        Assert.Throws<Rsir.Runtime.InvariantException>(() => Cl4SRec.InfoNce(zeros(3, 4), zeros(3, 5)));
     }
 
     [Fact]

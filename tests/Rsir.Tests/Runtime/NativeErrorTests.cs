@@ -31,4 +31,12 @@ public class NativeErrorTests
         Assert.DoesNotContain('\n', line);
         Assert.Equal(CliRunner.Failure, CliRunner.Classify(error));
     }
+
+    [Fact]
+    public void Bad_input_and_broken_invariants_are_told_apart()
+    {
+        Assert.Equal(CliRunner.BadInput, CliRunner.Classify(new ArgumentOutOfRangeException("Dim", "Dim must be ≥ 1; got 0.")));
+        Assert.Null(CliRunner.Classify(new Rsir.Runtime.InvariantException("hidden states do not match the candidates")));
+        Assert.Null(CliRunner.Classify(new AggregateException(new Rsir.Runtime.InvariantException("inner"))));
+    }
 }
