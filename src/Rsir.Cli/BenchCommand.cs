@@ -35,7 +35,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var options = common.Resolve(parse);
-            var device = options.ResolveDevice();
+            var device = options.ResolveDeviceAndPrecision();
             if (parse.GetValue(scaleItems) is { } items)
                 return ScaleBench(options, device, items, parse.GetValue(scaleUsers), parse.GetValue(common.Json));
             var loaded = TrainingRun.LoadDataset(options);

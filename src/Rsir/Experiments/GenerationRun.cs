@@ -44,7 +44,7 @@ public static class GenerationRun
             : ResultsFolder.Open(Path.GetDirectoryName(Path.GetFullPath(outputFolder))!, Path.GetFileName(Path.GetFullPath(outputFolder)));
         try
         {
-            var torchDevice = loop.Options.Run.ResolveDevice(device);
+            var torchDevice = loop.Options.Run.ResolveDeviceAndPrecision(device);
             var initial = loop.LoadInitialData();
             var data = loop.TrainingSets(initial.Dataset).First(set => set.Round == k).Data;
             using var model = loop.LoadGenerator(k, data.ItemCount, torchDevice, initial.Origin.Name);

@@ -96,7 +96,7 @@ public sealed class RsirLoop
     public RsirLoopResult Run(string? resultsFolder = null, CancellationToken cancellation = default, string? baseFrom = null)
     {
         if (baseFrom is not null && resultsFolder is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));
-        var device = options.Run.ResolveDevice();
+        var device = options.Run.ResolveDeviceAndPrecision();
         var loaded = TrainingRun.LoadDataset(options.Run);
         var store = resultsFolder is null ? null : RoundStore.Open(resultsFolder, options, loaded.Origin, device, baseFrom);
         string dataset = loaded.Origin.Name;

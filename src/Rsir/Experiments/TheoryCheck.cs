@@ -56,7 +56,7 @@ public static class TheoryCheck
         var loop = LoopFolder.Open(loopFolder);
         if (loop.Rounds.Count < 2) throw new InvalidOperationException($"'{loop.Path}' has no finished RSIR round after the base model; nothing to check.");
         var run = loop.Options.Run;
-        var device = run.ResolveDevice(o.Device);
+        var device = run.ResolveDeviceAndPrecision(o.Device);
         var loaded = loop.LoadInitialData();
         var initial = loaded.Dataset;
         double tau = o.Tau ?? (loop.Options.Generation.FidelityControl ? loop.Options.Generation.Tau : 20);

@@ -31,8 +31,9 @@ public sealed record TrainingRunOptions
     /// <summary>The options without the device: what a run computes, not where (a run may resume on another device).</summary>
     public TrainingRunOptions Recipe() => this with { Device = "any" };
 
-    /// <summary>The device these options ask for, with their precision settings applied.</summary>
-    public Device ResolveDevice(string? device = null)
+    /// <summary>The device these options ask for; also sets the process-wide matrix-product precision they ask for (TF32 on
+    /// or off, libtorch's global switch, recorded in every run's <c>run.json</c> settings).</summary>
+    public Device ResolveDeviceAndPrecision(string? device = null)
     {
         var resolved = ComputeDevice.Resolve(device ?? Device);
         ComputeDevice.SetTf32(Tf32);
@@ -104,7 +105,7 @@ public static class TrainingRun
         // Everything that can fail on bad input (options, device, data, backbone) comes before the results folder,
         // so a run refused for bad input leaves no NAME.partial behind.
         options.Validate();
-        var device = options.ResolveDevice();
+        var device = options.ResolveDeviceAndPrecision();
         var loaded = loadedOverride ?? LoadDataset(options);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
         var model = Backbones.Build(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name, options.Training.Seed, device);

@@ -11,11 +11,11 @@ public class PrecisionTests
         try
         {
             var exact = new TrainingRunOptions { Device = "cpu" };
-            exact.ResolveDevice();
+            exact.ResolveDeviceAndPrecision();
             Assert.False(ComputeDevice.Tf32Allowed);
-            (exact with { Tf32 = true }).ResolveDevice();
+            (exact with { Tf32 = true }).ResolveDeviceAndPrecision();
             Assert.True(ComputeDevice.Tf32Allowed);
-            exact.ResolveDevice();   // the next run without it turns it off again
+            exact.ResolveDeviceAndPrecision();   // the next run without it turns it off again
             Assert.False(ComputeDevice.Tf32Allowed);
             Assert.DoesNotContain("Tf32", System.Text.Json.JsonSerializer.Serialize(exact));
             Assert.Contains("\"Tf32\":true", System.Text.Json.JsonSerializer.Serialize(exact with { Tf32 = true }));
