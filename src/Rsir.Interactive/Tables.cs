@@ -16,6 +16,69 @@ namespace Rsir.Interactive;
 /// </summary>
 public static class Tables
 {
+    /// <summary>One row per dataset with the summary numbers.</summary>
+    public static DataFrame DatasetSummary(params DatasetStatistics[] datasets)
+    {
+        var all = datasets.ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("dataset", all.Select(d => d.Name)),
+            new Int32DataFrameColumn("users", all.Select(d => d.Users)),
+            new Int32DataFrameColumn("items", all.Select(d => d.Items)),
+            new Int64DataFrameColumn("interactions", all.Select(d => d.Interactions)),
+            new DoubleDataFrameColumn("density", all.Select(d => d.Density)),
+            new DoubleDataFrameColumn("mean_length", all.Select(d => d.MeanLength)),
+            new DoubleDataFrameColumn("median_length", all.Select(d => d.MedianLength)),
+            new Int32DataFrameColumn("min_length", all.Select(d => d.MinLength)),
+            new Int32DataFrameColumn("max_length", all.Select(d => d.MaxLength)),
+            new Int32DataFrameColumn("length_limit", all.Select(d => d.LengthLimit)),
+            new DoubleDataFrameColumn("share_within_limit", all.Select(d => d.ShareWithinLengthLimit)),
+            new Int32DataFrameColumn("users_with_repeat", all.Select(d => d.UsersWithRepeatedItem)),
+            new Int32DataFrameColumn("test_target_in_history", all.Select(d => d.TestTargetInHistory)),
+            new Int32DataFrameColumn("validation_target_in_history", all.Select(d => d.ValidationTargetInHistory)));
+    }
+
+    /// <summary>One row per (dataset, length bin): the users in the bin and their share of the dataset's users.</summary>
+    public static DataFrame LengthHistogram(params DatasetStatistics[] datasets)
+    {
+        var rows = datasets.SelectMany(d => d.LengthHistogram.Select(bin => (Dataset: d, Bin: bin))).ToArray();
+        return new DataFrame(
+            new StringDataFrameColumn("dataset", rows.Select(r => r.Dataset.Name)),
+            new StringDataFrameColumn("length", rows.Select(r => r.Bin.Label)),
+            new Int32DataFrameColumn("min_length", rows.Select(r => r.Bin.MinLength)),
+            new Int32DataFrameColumn("max_length", rows.Select(r => r.Bin.MaxLength)),
+            new Int32DataFrameColumn("users", rows.Select(r => r.Bin.Users)),
+            new DoubleDataFrameColumn("share", rows.Select(r => (double)r.Bin.Users / r.Dataset.Users)));
+    }
+
+    /// <summary>The recurrence check, one row per transition k → k+1.</summary>
+    public static DataFrame ToDataFrame(this ErrorRecurrenceTable table) => new(
+        new Int32DataFrameColumn("round", table.Rows.Select(r => r.Round)),
+        new DoubleDataFrameColumn("E_k", table.Rows.Select(r => r.Error)),
+        new DoubleDataFrameColumn("lambda_k", table.Rows.Select(r => r.SyntheticShare)),
+        new DoubleDataFrameColumn("miss_rate_k", table.Rows.Select(r => r.MissRate)),
+        new DoubleDataFrameColumn("E_k+1", table.Rows.Select(r => r.NextError)),
+        new DoubleDataFrameColumn("bound", table.Rows.Select(r => r.Bound)),
+        new DoubleDataFrameColumn("slack", table.Rows.Select(r => r.Slack)),
+        new DoubleDataFrameColumn("contraction_factor", table.Rows.Select(r => r.ContractionFactor)),
+        new BooleanDataFrameColumn("contracts", table.Rows.Select(r => r.Contracts)),
+        new BooleanDataFrameColumn("within_bound", table.Rows.Select(r => r.WithinBound)),
+        new DoubleDataFrameColumn("fixed_point", table.Rows.Select(r => r.FixedPoint)),
+        new BooleanDataFrameColumn("judged", table.Rows.Select(r => r.Judged)));
+
+    /// <summary>A sweep's table (<see cref="SweepResult.Columns"/>), one row per point.</summary>
+    public static DataFrame ToDataFrame(this SweepResult sweep)
+    {
+        var frame = new DataFrame();
+        foreach (var (name, values) in sweep.Columns())
+            frame.Columns.Add(values.FirstOrDefault() switch
+            {
+                int => new Int32DataFrameColumn(name, values.Cast<int>()),
+                double => new DoubleDataFrameColumn(name, values.Cast<double>()),
+                _ => (DataFrameColumn)new StringDataFrameColumn(name, values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
+            });
+        return frame;
+    }
+
     /// <summary>Test metrics and how training went, one row per run.</summary>
     public static DataFrame Training(params (string Name, TrainingResult Result)[] runs)
     {

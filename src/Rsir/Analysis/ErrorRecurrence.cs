@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 using Rsir.Data;
 
 namespace Rsir.Analysis;
@@ -34,19 +33,6 @@ public sealed record RecurrenceRow(int Round, double Error, double SyntheticShar
 /// <summary>The error recurrence checked against measurements: E_0, E_max, ρ and one row per transition.</summary>
 public sealed record ErrorRecurrenceTable(double InitialError, double MaxError, RhoFit Rho, IReadOnlyList<RecurrenceRow> Rows)
 {
-    public DataFrame ToDataFrame() => new(
-        new Int32DataFrameColumn("round", Rows.Select(r => r.Round)),
-        new DoubleDataFrameColumn("E_k", Rows.Select(r => r.Error)),
-        new DoubleDataFrameColumn("lambda_k", Rows.Select(r => r.SyntheticShare)),
-        new DoubleDataFrameColumn("miss_rate_k", Rows.Select(r => r.MissRate)),
-        new DoubleDataFrameColumn("E_k+1", Rows.Select(r => r.NextError)),
-        new DoubleDataFrameColumn("bound", Rows.Select(r => r.Bound)),
-        new DoubleDataFrameColumn("slack", Rows.Select(r => r.Slack)),
-        new DoubleDataFrameColumn("contraction_factor", Rows.Select(r => r.ContractionFactor)),
-        new BooleanDataFrameColumn("contracts", Rows.Select(r => r.Contracts)),
-        new BooleanDataFrameColumn("within_bound", Rows.Select(r => r.WithinBound)),
-        new DoubleDataFrameColumn("fixed_point", Rows.Select(r => r.FixedPoint)),
-        new BooleanDataFrameColumn("judged", Rows.Select(r => r.Judged)));
 }
 
 /// <summary>

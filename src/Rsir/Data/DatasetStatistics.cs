@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 
 namespace Rsir.Data;
 
@@ -86,42 +85,4 @@ public sealed record DatasetStatistics(
         }
         return bins.ToArray();
     }
-
-    /// <summary>One row per dataset with the summary numbers.</summary>
-    public static DataFrame SummaryFrame(IEnumerable<DatasetStatistics> datasets)
-    {
-        var all = datasets.ToArray();
-        return new DataFrame(
-            new StringDataFrameColumn("dataset", all.Select(d => d.Name)),
-            new Int32DataFrameColumn("users", all.Select(d => d.Users)),
-            new Int32DataFrameColumn("items", all.Select(d => d.Items)),
-            new Int64DataFrameColumn("interactions", all.Select(d => d.Interactions)),
-            new DoubleDataFrameColumn("density", all.Select(d => d.Density)),
-            new DoubleDataFrameColumn("mean_length", all.Select(d => d.MeanLength)),
-            new DoubleDataFrameColumn("median_length", all.Select(d => d.MedianLength)),
-            new Int32DataFrameColumn("min_length", all.Select(d => d.MinLength)),
-            new Int32DataFrameColumn("max_length", all.Select(d => d.MaxLength)),
-            new Int32DataFrameColumn("length_limit", all.Select(d => d.LengthLimit)),
-            new DoubleDataFrameColumn("share_within_limit", all.Select(d => d.ShareWithinLengthLimit)),
-            new Int32DataFrameColumn("users_with_repeat", all.Select(d => d.UsersWithRepeatedItem)),
-            new Int32DataFrameColumn("test_target_in_history", all.Select(d => d.TestTargetInHistory)),
-            new Int32DataFrameColumn("validation_target_in_history", all.Select(d => d.ValidationTargetInHistory)));
-    }
-
-    public DataFrame SummaryFrame() => SummaryFrame(new[] { this });
-
-    /// <summary>One row per (dataset, length bin): the users in the bin and their share of the dataset's users.</summary>
-    public static DataFrame HistogramFrame(IEnumerable<DatasetStatistics> datasets)
-    {
-        var rows = datasets.SelectMany(d => d.LengthHistogram.Select(bin => (Dataset: d, Bin: bin))).ToArray();
-        return new DataFrame(
-            new StringDataFrameColumn("dataset", rows.Select(r => r.Dataset.Name)),
-            new StringDataFrameColumn("length", rows.Select(r => r.Bin.Label)),
-            new Int32DataFrameColumn("min_length", rows.Select(r => r.Bin.MinLength)),
-            new Int32DataFrameColumn("max_length", rows.Select(r => r.Bin.MaxLength)),
-            new Int32DataFrameColumn("users", rows.Select(r => r.Bin.Users)),
-            new DoubleDataFrameColumn("share", rows.Select(r => (double)r.Bin.Users / r.Dataset.Users)));
-    }
-
-    public DataFrame HistogramFrame() => HistogramFrame(new[] { this });
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Data.Analysis;
 using Rsir.Generation;
 using Rsir.Runtime;
 using Rsir.Training;
@@ -65,23 +64,26 @@ public sealed record SweepPoint(SweepParameter Parameter, double Value, IReadOnl
 
 public sealed record SweepResult(SweepOptions Options, RoundResult Base, IReadOnlyList<SweepPoint> Points, string Folder)
 {
-    /// <summary>One row per point: the last round's test metrics, their change from the base model, and what generation added.</summary>
-    public DataFrame ToDataFrame()
+    /// <summary>One row per point, as named columns: the swept value, the last round's test metrics and their change from
+    /// the base model, and what generation added (<c>sweep.csv</c>; <c>Rsir.Interactive</c> shows it as a DataFrame).</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<object> Values)> Columns()
     {
-        var frame = new DataFrame(
-            new StringDataFrameColumn(Options.Parameter.ToString().ToLowerInvariant(), Points.Select(p =>
-                double.IsPositiveInfinity(p.Value) ? "inf" : p.Value.ToString("R", CultureInfo.InvariantCulture))));
+        var columns = new List<(string, IReadOnlyList<object>)>
+        {
+            (Options.Parameter.ToString().ToLowerInvariant(), Points.Select(p =>
+                (object)(double.IsPositiveInfinity(p.Value) ? "inf" : p.Value.ToString("R", CultureInfo.InvariantCulture))).ToArray()),
+        };
         foreach (var metric in new[] { "recall@10", "recall@20", "ndcg@10", "ndcg@20" })
         {
-            frame.Columns.Add(new DoubleDataFrameColumn(metric, Points.Select(p => p.Final.Test.GetValueOrDefault(metric, double.NaN))));
-            frame.Columns.Add(new DoubleDataFrameColumn($"delta_{metric}", Points.Select(p =>
-                p.Final.Test.GetValueOrDefault(metric, double.NaN) - Base.Test.GetValueOrDefault(metric, double.NaN))));
+            columns.Add((metric, Points.Select(p => (object)p.Final.Test.GetValueOrDefault(metric, double.NaN)).ToArray()));
+            columns.Add(($"delta_{metric}", Points.Select(p => (object)(p.Final.Test.GetValueOrDefault(metric, double.NaN)
+                - Base.Test.GetValueOrDefault(metric, double.NaN))).ToArray()));
         }
-        frame.Columns.Add(new Int32DataFrameColumn("synthetic_rows", Points.Select(p => p.Final.SyntheticRows)));
-        frame.Columns.Add(new DoubleDataFrameColumn("mean_synthetic_length", Points.Select(p => p.Final.Generation?.MeanLength ?? double.NaN)));
-        frame.Columns.Add(new DoubleDataFrameColumn("judge_pass_rate", Points.Select(p => p.Final.Generation?.JudgePassRate ?? double.NaN)));
-        frame.Columns.Add(new DoubleDataFrameColumn("density", Points.Select(p => p.Final.Density)));
-        return frame;
+        columns.Add(("synthetic_rows", Points.Select(p => (object)p.Final.SyntheticRows).ToArray()));
+        columns.Add(("mean_synthetic_length", Points.Select(p => (object)(p.Final.Generation?.MeanLength ?? double.NaN)).ToArray()));
+        columns.Add(("judge_pass_rate", Points.Select(p => (object)(p.Final.Generation?.JudgePassRate ?? double.NaN)).ToArray()));
+        columns.Add(("density", Points.Select(p => (object)p.Final.Density).ToArray()));
+        return columns;
     }
 }
 
@@ -183,12 +185,12 @@ public sealed class Sweep
 
     private static void WriteTable(string root, SweepResult sweep)
     {
-        var frame = sweep.ToDataFrame();
+        var columns = sweep.Columns();
         AtomicFile.WriteAllText(Path.Combine(root, "sweep.csv"), writer =>
         {
-            writer.Write(string.Join(',', frame.Columns.Select(c => c.Name)) + "\n");
-            for (long i = 0; i < frame.Rows.Count; i++)
-                writer.Write(string.Join(',', frame.Columns.Select(c => Convert.ToString(c[i], CultureInfo.InvariantCulture))) + "\n");
+            writer.Write(string.Join(',', columns.Select(c => c.Name)) + "\n");
+            for (int i = 0; i < sweep.Points.Count; i++)
+                writer.Write(string.Join(',', columns.Select(c => Convert.ToString(c.Values[i], CultureInfo.InvariantCulture))) + "\n");
         });
     }
 }

@@ -1,4 +1,5 @@
 using Rsir.Analysis;
+using Rsir.Interactive;
 using Rsir.Data;
 
 namespace Rsir.Tests.Analysis;

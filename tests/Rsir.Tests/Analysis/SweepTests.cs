@@ -1,4 +1,5 @@
 using Rsir.Experiments;
+using Rsir.Interactive;
 
 namespace Rsir.Tests.Analysis;
 

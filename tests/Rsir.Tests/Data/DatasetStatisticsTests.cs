@@ -42,7 +42,7 @@ public class DatasetStatisticsTests
         var other = DatasetStatistics.Compute("other", new Dictionary<int, int[]> { [1] = new[] { 1, 2, 3, 4, 5 } },
             binUpperBounds: new[] { 4, 6 });
 
-        var summary = DatasetStatistics.SummaryFrame(new[] { hand, other });
+        var summary = Rsir.Interactive.Tables.DatasetSummary(hand, other);
         Assert.Equal(2, summary.Rows.Count);
         Assert.Equal("hand", summary["dataset"][0]);
         Assert.Equal("other", summary["dataset"][1]);
@@ -51,7 +51,7 @@ public class DatasetStatisticsTests
         Assert.Equal(1, summary["test_target_in_history"][0]);
         Assert.Equal(1, summary["users"][1]);
 
-        var histogram = DatasetStatistics.HistogramFrame(new[] { hand, other });
+        var histogram = Rsir.Interactive.Tables.LengthHistogram(hand, other);
         Assert.Equal(6, histogram.Rows.Count);
         Assert.Equal(new object[] { 2, 0, 1, 0, 1, 0 }, histogram["users"].Cast<object>().ToArray());
         Assert.Equal(2.0 / 3, (double)histogram["share"][0]!, 12);
