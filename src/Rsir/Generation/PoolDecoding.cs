@@ -3,9 +3,31 @@ using static TorchSharp.torch;
 
 namespace Rsir.Generation;
 
-/// <summary>How the next item is picked from the chosen pool's scores (−∞ outside the pool).</summary>
+/// <summary>How the next item is picked from the chosen pool: the pool set on the scores, then greedy or top-k decoding.</summary>
 internal static class PoolDecoding
 {
+    /// <summary>
+    /// The next item of each row from its scores (B', V), its context g (B', L) and the user's real ids (B', W,
+    /// ascending, 0-padded), decoded by <see cref="Pick"/> with −∞ outside the row's pool: PAD and g's items for every row
+    /// (set in place on the scores), and for rows drawing from the user's own history every id but the unused real ones.
+    /// Greedy picks for those rows read only their real ids: ascending, so the first best is the lowest id, as over the
+    /// whole catalogue.
+    /// </summary>
+    public static Tensor Next(GenerationOptions options, Tensor scores, Tensor sequences, Tensor realIds, Tensor fromOwnHistory, Tensor? pickDraws)
+    {
+        scores.scatter_(1, sequences, full(1, double.NegativeInfinity, dtype: scores.dtype, device: scores.device).expand(sequences.shape));
+        scores.narrow(1, 0, 1).fill_(double.NegativeInfinity);
+        var own = fromOwnHistory.nonzero().squeeze(1);
+        if (own.shape[0] == 0) return Pick(options, scores, pickDraws);
+        var ownIds = realIds.index_select(0, own);
+        var ownScores = scores.gather(1, realIds).index_select(0, own);                // −∞ at used ids and padding
+        if (options.Decoding == Decoding.Greedy)
+            return scores.argmax(1).index_copy_(0, own, ownIds.gather(1, ownScores.argmax(1, keepdim: true)).squeeze(1));
+        var onlyOwn = full(own.shape[0], scores.shape[1], double.NegativeInfinity, dtype: scores.dtype, device: scores.device)
+            .scatter_(1, ownIds, ownScores);
+        return Pick(options, scores.index_copy_(0, own, onlyOwn), pickDraws);
+    }
+
     /// <summary>
     /// Greedy: the pool's best item (lowest id on ties). TopK: the pool's k best items sorted by score,
     /// probabilities softmax(score / T), and the first item whose cumulative probability exceeds draw × total.

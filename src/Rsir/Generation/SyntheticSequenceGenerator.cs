@@ -172,31 +172,11 @@ public sealed class SyntheticSequenceGenerator
         var extends = verdict.Passed.logical_and(poolHasItems);
         Tensor next;
         using (Clock?.Time("generation: pick"))
-            next = PickFromPool(scores, chunk.Sequences.index_select(0, live), realIds, fromOwnHistory, pickDraws?.index_select(0, live));
+            next = PoolDecoding.Next(Options, scores, chunk.Sequences.index_select(0, live), realIds, fromOwnHistory,
+                pickDraws?.index_select(0, live));
         chunk.Append(live.masked_select(extends), next.masked_select(extends));
 
         return new StepOutcome(live, poolDraws, pickDraws, verdict, fromOwnHistory, extends, next);
-    }
-
-    /// <summary>
-    /// The next item of each live row (<see cref="PoolDecoding.Pick"/>) from the scores with −∞ outside its pool: PAD and
-    /// g's items for every row (set in place), and for rows drawing from the user's own history every id but the user's
-    /// unused real items. Greedy picks for those rows read only their real ids: ascending, so the first best is the
-    /// lowest id, as over the whole catalogue.
-    /// </summary>
-    private Tensor PickFromPool(Tensor scores, Tensor sequences, Tensor realIds, Tensor fromOwnHistory, Tensor? pickDraws)
-    {
-        scores.scatter_(1, sequences, full(1, double.NegativeInfinity, dtype: scores.dtype, device: scores.device).expand(sequences.shape));
-        scores.narrow(1, 0, 1).fill_(double.NegativeInfinity);
-        var own = fromOwnHistory.nonzero().squeeze(1);
-        if (own.shape[0] == 0) return PoolDecoding.Pick(Options, scores, pickDraws);
-        var ownIds = realIds.index_select(0, own);
-        var ownScores = scores.gather(1, realIds).index_select(0, own);                // −∞ at used ids and padding
-        if (Options.Decoding == Decoding.Greedy)
-            return scores.argmax(1).index_copy_(0, own, ownIds.gather(1, ownScores.argmax(1, keepdim: true)).squeeze(1));
-        var onlyOwn = full(own.shape[0], scores.shape[1], double.NegativeInfinity, dtype: scores.dtype, device: scores.device)
-            .scatter_(1, ownIds, ownScores);
-        return PoolDecoding.Pick(Options, scores.index_copy_(0, own, onlyOwn), pickDraws);
     }
 
     /// <summary>

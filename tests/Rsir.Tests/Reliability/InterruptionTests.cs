@@ -21,7 +21,7 @@ public class InterruptionTests(ITestOutputHelper output)
         string folder = CliHarness.NewTempFolder("rsir-kill-");
         try
         {
-            string data = RsirLoopTests.WriteToyDataset(folder, users: 80, items: 30, seed: 5);
+            string data = RsirLoopTests.WriteToyDataset(folder, users: 600, items: 30, seed: 5);
             string config = Path.Combine(folder, "loop.json");
             File.WriteAllText(config, """
                 { "Device": "cpu",
