@@ -35,7 +35,7 @@ internal sealed class GenerationChunk
     public Tensor UnusedRealCount() => UnusedReal.sum(1, type: ScalarType.Int64);
 
     public static GenerationChunk Start(IReadOnlyList<TrainingRow> seedRows, int first, int count, GenerationOptions options,
-        int vocabulary, DeviceRandom random, Device device)
+        DeviceRandom random, Device device)
     {
         int m = options.M, slots = count * m;
         var inputs = Enumerable.Range(first, count).Select(i => seedRows[i].Items[..^1]).ToArray();

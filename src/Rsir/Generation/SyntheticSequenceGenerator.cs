@@ -111,7 +111,7 @@ public sealed class SyntheticSequenceGenerator
         FidelityJudge judge, DeviceRandom random, Device device, GenerationTrace? trace)
     {
         using var chunkScope = NewDisposeScope();
-        var chunk = GenerationChunk.Start(seedRows, first, count, Options, Model.VocabularySize, random, device);
+        var chunk = GenerationChunk.Start(seedRows, first, count, Options, random, device);
         var tracer = trace is null ? null : StepTracer.Create(trace, seedRows, first, count, Options);
         for (int step = 1; ; step++)
         {
