@@ -53,10 +53,9 @@ public sealed class FidelityJudge : IDisposable
         if (unusedRealItems.dtype != ScalarType.Bool)
             throw new ArgumentException($"The unused-real-item mask must be bool; got {unusedRealItems.dtype}.");
 
-        using (NewDisposeScope())
-            if (scores.shape[0] > 0 && !unusedRealItems.any(1).all().item<bool>())
-                throw new ArgumentException("Every judged row needs at least one unused real item (stop such sequences first: T1).");
         using var scope = NewDisposeScope();
+        if (scores.shape[0] > 0 && !unusedRealItems.any(1).all().item<bool>())
+            throw new ArgumentException("Every judged row needs at least one unused real item (stop such sequences first: T1).");
         var bestUnusedReal = scores.masked_fill(unusedRealItems.logical_not(), double.NegativeInfinity).amax(new long[] { 1 }, keepdim: true);
         return Verdict(scores, bestUnusedReal, step);
     }
