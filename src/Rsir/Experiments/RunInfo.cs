@@ -27,7 +27,8 @@ public sealed record RunInfo(string Commit, string Machine, string Os, string Cp
             string output = git.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit(5000);
             if (git.ExitCode != 0 || output.Length == 0) return BuildCommit();
-            start.Arguments = "status --porcelain --untracked-files=no";
+            // "+dirty" means the code that ran differs from the commit: results, notebooks and docs do not count.
+            start.Arguments = "status --porcelain --untracked-files=no -- :/src :/build :/Directory.Build.props :/Directory.Build.targets :/global.json";
             using var status = Process.Start(start)!;
             bool dirty = status.StandardOutput.ReadToEnd().Trim().Length > 0;
             status.WaitForExit(5000);
