@@ -92,7 +92,7 @@ s, t, g, n = load("selftest"), load("smoke-train"), load("smoke-generate"), load
 checks = {"selftest": bool(s.get("passed")), "one epoch (1,000 users)": "error" not in t and bool(t.get("test")),
           "generation round": g.get("seconds_per_generation_round") is not None, "notebook 01": bool(n.get("passed"))}
 for c in s.get("checks", []):
-    if not c.get("Passed"): print(f"  selftest FAIL: {c.get('Name')}: {c.get('Detail')}")
+    if not c.get("passed"): print(f"  selftest FAIL: {c.get('name')}: {c.get('detail')}")
 print(f"SMOKE {'PASS' if all(checks.values()) else 'FAIL'} in {seconds} s: " + ", ".join(f"{k} {'ok' if v else 'FAIL'}" for k, v in checks.items()))
 PY
   [[ "${SMOKE_ONLY:-0}" == 1 ]] && exit 0

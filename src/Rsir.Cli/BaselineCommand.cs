@@ -1,3 +1,4 @@
+using Rsir.Data;
 using System.CommandLine;
 using Rsir.Experiments;
 using Spectre.Console;
@@ -23,7 +24,7 @@ internal static class BaselineCommand
             var options = new AugmentationBaselineOptions { Run = common.Resolve(parse), Kind = parse.GetValue(aug), M = parse.GetValue(m) }.Validate();
             var console = CliRunner.Progress;
             console.MarkupLineInterpolated($"[bold]rsir baseline[/] {options.Kind} ×{options.M} on {options.Run.Dataset} / {options.Run.Backbone.Kind}");
-            var (result, summary) = AugmentationBaseline.Run(options, parse.GetValue(common.Out), parse.GetValue(name), TrainCommand.ProgressLine(console));
+            var (result, summary) = AugmentationBaseline.Run(options, parse.GetValue(common.Out), parse.GetValue(name), TrainCommand.ProgressLine(console), DatasetCatalog.FromEnvironment());
             console.WriteLine($"augmented rows added: {summary.Added:N0} (unchanged after retries, skipped: {summary.Unchanged:N0}; too short: {summary.TooShort:N0})");
             TrainCommand.PrintMetrics(console, result.Training);
             CliRunner.Emit(parse.GetValue(common.Json), new

@@ -38,7 +38,7 @@ internal static class BenchCommand
             var device = options.ResolveDeviceAndPrecision();
             if (parse.GetValue(scaleItems) is { } items)
                 return ScaleBench(options, device, items, parse.GetValue(scaleUsers), parse.GetValue(common.Json));
-            var loaded = TrainingRun.LoadDataset(options);
+            var loaded = TrainingRun.LoadDataset(options, DatasetCatalog.FromEnvironment());
             var data = loaded.Dataset;
             var console = CliRunner.Progress;
             if (parse.GetValue(roofline))

@@ -107,6 +107,7 @@ internal static class CliRunner
     {
         if (json) Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions
         {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,   // like the results files
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         }));
     }

@@ -1,3 +1,4 @@
+using Rsir.Data;
 using System.CommandLine;
 using Rsir.Experiments;
 using Rsir.Generation;
@@ -42,7 +43,7 @@ internal static class LoopCommand
                 + (generation.FidelityControl ? "" : "-nojudge") + (run.TrainingNoise > 0 ? $"-noise{run.TrainingNoise:0.###}" : "");
             string folder = Path.Combine(parse.GetValue(common.Out)!, folderName);
             console.MarkupLineInterpolated($"[bold]rsir loop[/] {run.Dataset} / {run.Backbone.Kind}: {options.Rounds} rounds, tau {generation.Tau}, p {generation.P}, m {generation.M}, {(options.FineTune ? "RSIR-FT" : "from scratch")} → {folder}");
-            var loop = new RsirLoop(options);
+            var loop = new RsirLoop(options, DatasetCatalog.FromEnvironment());
             loop.Stage += (k, text) => console.MarkupLineInterpolated($"[blue]round {k}[/]: {text}");
             var progress = TrainCommand.ProgressLine(console);
             loop.EpochCompleted += (_, report) => progress(report);

@@ -1,3 +1,4 @@
+using Rsir.Data;
 using System.CommandLine;
 using System.Globalization;
 using Rsir.Experiments;
@@ -38,7 +39,7 @@ internal static class SweepCommand
                 ?? $"sweep-{parameter.ToString().ToLowerInvariant()}-{Path.GetFileNameWithoutExtension(run.Dataset)}-{run.Backbone.Kind}-s{run.Training.Seed}".ToLowerInvariant();
             string folder = Path.Combine(parse.GetValue(common.Out)!, folderName);
             console.MarkupLineInterpolated($"[bold]rsir sweep[/] {parameter} over {string.Join(", ", options.Values.Select(Format))} on {run.Dataset} / {run.Backbone.Kind}, {options.Loop.Rounds} round(s) per point → {folder}");
-            var sweep = new Sweep(options);
+            var sweep = new Sweep(options, DatasetCatalog.FromEnvironment());
             sweep.Stage += (label, text) => console.MarkupLineInterpolated($"[blue]{label}[/]: {text}");
             var progress = TrainCommand.ProgressLine(console);
             sweep.EpochCompleted += (_, _, report) => progress(report);

@@ -1,3 +1,4 @@
+using Rsir.Data;
 using System.CommandLine;
 using Rsir.Experiments;
 using Rsir.Training;
@@ -21,7 +22,7 @@ internal static class TrainCommand
             bool json = parse.GetValue(common.Json);
             var console = CliRunner.Progress;
             console.MarkupLineInterpolated($"[bold]rsir train[/] {options.Dataset} / {options.Backbone.Kind} (seed {options.Training.Seed}, device {options.Device})");
-            var result = TrainingRun.Run(options, parse.GetValue(common.Out), parse.GetValue(name), ProgressLine(console));
+            var result = TrainingRun.Run(options, parse.GetValue(common.Out), parse.GetValue(name), ProgressLine(console), data: DatasetCatalog.FromEnvironment());
             var t = result.Training;
             console.MarkupLineInterpolated($"[green]done[/] {t.StopReason}; best epoch {t.BestEpoch} of {t.EpochsRun}, {t.SecondsPerEpoch:F2} s/epoch, {t.TotalSeconds:F0} s total");
             PrintMetrics(console, t);

@@ -99,20 +99,30 @@ public sealed class DatasetCatalog
 
     readonly string? shippedDataDirectory;
     readonly string? externalDataDirectory;
+    readonly string chosenBy;
 
     /// <param name="shippedDataDirectory">Folder of the shipped files; when null, the repository's data/ folder is
     /// searched for upwards from the application's and the current directory.</param>
     /// <param name="externalDataDirectory">Folder of never-shipped files such as Yelp.txt.</param>
     public DatasetCatalog(string? shippedDataDirectory = null, string? externalDataDirectory = null)
+        : this(shippedDataDirectory, externalDataDirectory, "given") { }
+
+    DatasetCatalog(string? shippedDataDirectory, string? externalDataDirectory, string chosenBy)
     {
         this.shippedDataDirectory = shippedDataDirectory;
         this.externalDataDirectory = externalDataDirectory;
+        this.chosenBy = chosenBy;
     }
 
-    /// <summary>A catalog configured by <see cref="ShippedDataVariable"/> and <see cref="ExternalDataVariable"/>.</summary>
+    /// <summary>A catalog configured by <see cref="ShippedDataVariable"/> and <see cref="ExternalDataVariable"/>: the one
+    /// place the workbench reads them. Front ends (the command line, <c>Workbench</c>) call it and hand the catalog on.</summary>
     public static DatasetCatalog FromEnvironment() => new(
         NullIfEmpty(Environment.GetEnvironmentVariable(ShippedDataVariable)),
-        NullIfEmpty(Environment.GetEnvironmentVariable(ExternalDataVariable)));
+        NullIfEmpty(Environment.GetEnvironmentVariable(ExternalDataVariable)), $"{ShippedDataVariable}, {ExternalDataVariable}");
+
+    /// <summary>Where this catalog looks for files and what chose those folders, for a run's record (run.json).</summary>
+    public string Folders =>
+        $"shipped: {shippedDataDirectory ?? "the repository's data/ folder"}; other: {externalDataDirectory ?? "none"} ({chosenBy})";
 
     public static KnownDataset? Find(string name) => Known.FirstOrDefault(d =>
         string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase) ||

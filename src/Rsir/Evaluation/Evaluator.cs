@@ -15,6 +15,13 @@ public sealed record EvaluationOptions
     public bool MaskHistory { get; init; } = true;
     public IReadOnlyList<int> Cutoffs { get; init; } = new[] { 5, 10, 20 };
 
+    // Options are compared by value (an experiment's identity); the cut-offs by their elements, not by reference.
+    public bool Equals(EvaluationOptions? other) =>
+        other is not null && BatchSize == other.BatchSize && MaxScoresInMemory == other.MaxScoresInMemory
+        && MaskHistory == other.MaskHistory && Cutoffs.SequenceEqual(other.Cutoffs);
+
+    public override int GetHashCode() => HashCode.Combine(BatchSize, MaxScoresInMemory, MaskHistory, Cutoffs.Count);
+
     public EvaluationOptions Validate()
     {
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");

@@ -105,17 +105,18 @@ public static class AugmentationBaseline
     }
 
     public static (TrainingRunResult Result, AugmentationSummary Summary) Run(AugmentationBaselineOptions options,
-        string? resultsRoot = null, string? name = null, Action<Training.EpochReport>? onEpoch = null)
+        string? resultsRoot = null, string? name = null, Action<Training.EpochReport>? onEpoch = null, DatasetCatalog? data = null)
     {
         options.Validate();
-        var loaded = TrainingRun.LoadDataset(options.Run);
+        data ??= DatasetCatalog.FromEnvironment();
+        var loaded = TrainingRun.LoadDataset(options.Run, data);
         var ratios = options.Ratios ?? AugmentationRatios.ForDataset(loaded.Origin.Name);
         var (rows, summary) = Augment(loaded.Dataset, options.Kind, options.M, ratios, new Random((int)options.Run.Training.Seed),
             options.InsertRate, options.SubstituteRate);
         var augmented = loaded with { Dataset = loaded.Dataset.WithTrainingRows(rows) };
         var result = TrainingRun.Run(options.Run, resultsRoot, name ?? ResultsFolder.DefaultName(
             $"baseline-{options.Kind.ToString().ToLowerInvariant()}", loaded.Origin.Name, options.Run.Backbone.Kind, options.Run.Training.Seed),
-            onEpoch, loadedOverride: augmented, extra: summary);
+            onEpoch, loadedOverride: augmented, extra: summary, data: data);
         return (result, summary);
     }
 }

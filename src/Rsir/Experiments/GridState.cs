@@ -61,7 +61,7 @@ public sealed class GridState(GridPlan plan)
     private static T? ReadJson<T>(string file) where T : class
     {
         if (!File.Exists(file)) return null;
-        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(file), ResultsFolder.Json); }
+        try { return ResultsFolder.ReadJson<T>(file); }
         catch (JsonException e) { throw new InvalidDataException($"{file}: {e.Message}", e); }
     }
 

@@ -33,7 +33,7 @@ public sealed class LoopFolder
         var optionsFile = System.IO.Path.Combine(full, "options.json");
         if (!File.Exists(optionsFile))
             throw new FileNotFoundException($"'{full}' is not an RSIR loop folder (it has no options.json).", optionsFile);
-        var options = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json)
+        var options = ResultsFolder.ReadJson<RsirLoopOptions>(optionsFile)
                       ?? throw new InvalidDataException($"{optionsFile} holds null.");
         var rounds = Enumerable.Range(0, FinishedRoundCount(full)).ToList();
         if (rounds.Count == 0) throw new InvalidDataException($"'{full}' has no finished round (round-00/done is missing).");
@@ -60,7 +60,7 @@ public sealed class LoopFolder
     public int LastRound => Rounds[^1];
 
     public RoundResult ReadRound(int round) =>
-        JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(System.IO.Path.Combine(Finished(round), "round.json")), ResultsFolder.Json)!;
+        ResultsFolder.ReadJson<RoundResult>(System.IO.Path.Combine(Finished(round), "round.json"));
 
     /// <summary>The synthetic rows round <paramref name="round"/> added (none for round 0).</summary>
     public IReadOnlyList<TrainingRow> ReadSynthetic(int round)
@@ -73,8 +73,9 @@ public sealed class LoopFolder
         ReadRanks(System.IO.Path.Combine(Finished(round), "test_ranks.csv"),
             new EvaluationProtocol("test", Options.Run.Evaluation.MaskHistory, itemCount, Options.Run.Evaluation.Cutoffs));
 
-    /// <summary>D_0 as the loop loaded it.</summary>
-    public LoadedDataset LoadInitialData() => TrainingRun.LoadDataset(Options.Run);
+    /// <summary>D_0 as the loop loaded it. <paramref name="data"/>: where named datasets are found (null:
+    /// <see cref="DatasetCatalog.FromEnvironment"/>).</summary>
+    public LoadedDataset LoadInitialData(DatasetCatalog? data = null) => TrainingRun.LoadDataset(Options.Run, data);
 
     /// <summary>D_0, D_1, …, D_K: each round's training set, rebuilt from D_0 and the rounds' synthetic rows, with the
     /// rows that round added (none for round 0).</summary>

@@ -14,12 +14,49 @@ namespace Rsir.Experiments;
 /// </summary>
 public sealed class ResultsFolder
 {
+    /// <summary>How results files are written: snake_case names, like metrics.json, every CSV header and the command
+    /// line's JSON. Read them back with <see cref="ReadJson{T}"/>, which also reads folders written before 2026-12-01 in
+    /// the C# names (PascalCase).</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
     };
+
+    private static readonly JsonSerializerOptions CSharpNamesJson = new(Json) { PropertyNamingPolicy = null };
+
+    /// <summary>Reads a results file in either naming (see <see cref="Json"/>); a file holding null is an error naming it.</summary>
+    public static T ReadJson<T>(string file)
+    {
+        using var document = JsonDocument.Parse(System.IO.File.ReadAllText(file));
+        return Deserialize<T>(document.RootElement, file);
+    }
+
+    /// <summary>Reads one value of a results file (<paramref name="file"/> names it in errors) in either naming.</summary>
+    public static T Deserialize<T>(JsonElement element, string file) =>
+        element.Deserialize<T>(InCSharpNames(element) ? CSharpNamesJson : Json)
+        ?? throw new InvalidDataException($"{file} holds null where a {typeof(T).Name} was expected.");
+
+    /// <summary>A member of an object (or of the first element of an array) of one JSON value, in either naming.</summary>
+    public static bool TryGetMember(JsonElement element, string snakeName, out JsonElement value)
+    {
+        value = default;
+        return element.ValueKind == JsonValueKind.Object
+               && (element.TryGetProperty(snakeName, out value) || element.TryGetProperty(CSharpName(snakeName), out value));
+    }
+
+    // Written before 2026-12-01: C# property names, which begin with a capital; snake_case names never do.
+    private static bool InCSharpNames(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Length > 0 && char.IsAsciiLetterUpper(p.Name[0])),
+        JsonValueKind.Array => element.GetArrayLength() > 0 && InCSharpNames(element[0]),
+        _ => false,
+    };
+
+    private static string CSharpName(string snakeName) =>
+        string.Concat(snakeName.Split('_').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     public string FinalPath { get; }
     public string WorkingPath { get; }

@@ -30,11 +30,11 @@ internal sealed class RoundStore
 
     /// <summary>Sets up (or checks) the folder at <paramref name="folder"/>; with <paramref name="baseFrom"/>, round 0 is
     /// copied from that loop folder, which must have trained f_0 the same way.</summary>
-    public static RoundStore Open(string folder, RsirLoopOptions options, DatasetOrigin origin, torch.Device device, string? baseFrom)
+    public static RoundStore Open(string folder, RsirLoopOptions options, DatasetOrigin origin, DatasetCatalog data, torch.Device device, string? baseFrom)
     {
         var baseRun = baseFrom is null ? null : SameBase(Path.GetFullPath(baseFrom), options);
         var store = new RoundStore(Path.GetFullPath(folder), options);
-        store.Prepare(origin, device);
+        store.Prepare(origin, data, device);
         if (baseRun is not null) store.CopyBase(baseRun);
         return store;
     }
@@ -49,7 +49,7 @@ internal sealed class RoundStore
     public (RoundResult Round, EvaluationResult Test, IReadOnlyList<TrainingRow> Added) Read(int round, int itemCount)
     {
         string folder = RoundFolder(round);
-        var saved = JsonSerializer.Deserialize<RoundResult>(File.ReadAllText(Path.Combine(folder, "round.json")), ResultsFolder.Json)!;
+        var saved = ResultsFolder.ReadJson<RoundResult>(Path.Combine(folder, "round.json"));
         var test = LoopFolder.ReadRanks(Path.Combine(folder, "test_ranks.csv"),
             new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, itemCount, options.Run.Evaluation.Cutoffs));
         var added = SyntheticRowsFile.Find(folder) is { } file ? SyntheticRowsFile.Read(file, round) : Array.Empty<TrainingRow>();
@@ -101,15 +101,15 @@ internal sealed class RoundStore
                     r.EpochsRun, r.Seconds }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n");
         });
 
-    private void Prepare(DatasetOrigin origin, torch.Device device)
+    private void Prepare(DatasetOrigin origin, DatasetCatalog data, torch.Device device)
     {
         OutputLocation.CreateFolder(root, "results folder");
         var optionsFile = Path.Combine(root, "options.json");
         if (File.Exists(optionsFile))
         {
-            var saved = JsonSerializer.Deserialize<RsirLoopOptions>(File.ReadAllText(optionsFile), ResultsFolder.Json);
+            var saved = ResultsFolder.ReadJson<RsirLoopOptions>(optionsFile);
             // More (or fewer) rounds extend (or stop early) the same run, on any device; any other change is another experiment.
-            if (saved is null || saved.Experiment() != options.Experiment())
+            if (saved.Experiment() != options.Experiment())
                 throw new InvalidOperationException(
                     $"'{root}' holds a run with other options ({optionsFile}); resume it with the same options (only --rounds and --device may change) or choose another --out.");
             CheckSameData(origin);
@@ -119,7 +119,7 @@ internal sealed class RoundStore
         }
         // options.json last: its presence means the folder is set up (a run killed before it starts afresh).
         AtomicFile.WriteAllText(Path.Combine(root, "run.json"), JsonSerializer.Serialize(
-            new { command = "loop", dataset = origin, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
+            new { command = "loop", dataset = origin, data_folders = data.Folders, run = RunInfo.Capture(ComputeDevice.Describe(device)) }, ResultsFolder.Json));
         AtomicFile.WriteAllText(optionsFile, JsonSerializer.Serialize(options, ResultsFolder.Json));
     }
 
@@ -129,7 +129,7 @@ internal sealed class RoundStore
         var runFile = Path.Combine(root, "run.json");
         if (!File.Exists(runFile)) return;
         using var run = JsonDocument.Parse(File.ReadAllText(runFile));
-        if (!run.RootElement.TryGetProperty("dataset", out var dataset) || !dataset.TryGetProperty("Md5", out var md5)) return;
+        if (!run.RootElement.TryGetProperty("dataset", out var dataset) || !ResultsFolder.TryGetMember(dataset, "md5", out var md5)) return;
         string? recorded = md5.GetString();
         if (recorded is not null && !string.Equals(recorded, origin.Md5, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException(

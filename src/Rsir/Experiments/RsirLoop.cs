@@ -23,11 +23,15 @@ public sealed record RsirLoopOptions
     public BackboneOptions? Teacher { get; init; }
 
     /// <summary>What the experiment is, for resuming and extending: everything but the number of rounds and the device
-    /// (how it executes). Compared as its JSON text.</summary>
-    public string Experiment() => JsonSerializer.Serialize(Resolved() with { Rounds = 0, Run = Run.Recipe() }, ResultsFolder.Json);
+    /// (how it executes). Two runs are the same experiment when their keys are equal.</summary>
+    public ExperimentKey Experiment()
+    {
+        var resolved = Resolved();
+        return new(Run.Recipe(), resolved.Generation, FineTune, Teacher);
+    }
 
     /// <summary>What the base model f_0 depends on (data, backbone, training recipe, teacher), for <c>--base-from</c>.</summary>
-    public string BaseRecipe() => JsonSerializer.Serialize(new { Run = Run.Recipe(), Teacher }, ResultsFolder.Json);
+    public BaseModelKey BaseRecipe() => new(Run.Recipe(), Teacher);
 
     /// <summary>
     /// The loop's policy for what its options leave open, the same for every front end (CLI, notebooks, your code):
@@ -57,6 +61,12 @@ public sealed record RsirLoopOptions
     }
 }
 
+/// <summary>A loop experiment's identity (<see cref="RsirLoopOptions.Experiment"/>): compared by value, field by field.</summary>
+public sealed record ExperimentKey(TrainingRunOptions Recipe, GenerationOptions Generation, bool FineTune, BackboneOptions? Teacher);
+
+/// <summary>What a base model f_0 is trained from (<see cref="RsirLoopOptions.BaseRecipe"/>): compared by value.</summary>
+public sealed record BaseModelKey(TrainingRunOptions Recipe, BackboneOptions? Teacher);
+
 /// <summary>One round's outcome: the learner's metrics on D_k and, for k ≥ 1, what generation added.</summary>
 public sealed record RoundResult(int Round, IReadOnlyDictionary<string, double> Test, IReadOnlyDictionary<string, double> Validation,
     int EpochsRun, int BestEpoch, double SecondsPerEpoch, int TrainRows, int SyntheticRows, double Density,
@@ -83,7 +93,15 @@ public sealed class RsirLoop
 {
     private readonly RsirLoopOptions options;
 
-    public RsirLoop(RsirLoopOptions options) => this.options = options.Resolved().Validate();
+    private readonly DatasetCatalog catalog;
+
+    /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>, read now.
+    /// Recorded in the loop's run.json.</param>
+    public RsirLoop(RsirLoopOptions options, DatasetCatalog? data = null)
+    {
+        this.options = options.Resolved().Validate();
+        catalog = data ?? DatasetCatalog.FromEnvironment();
+    }
 
     public event Action<RoundResult>? RoundCompleted;
     public event Action<int, EpochReport>? EpochCompleted;
@@ -97,8 +115,8 @@ public sealed class RsirLoop
     {
         if (baseFrom is not null && resultsFolder is null) throw new ArgumentException("Starting from another run's base model needs a results folder.", nameof(baseFrom));
         var device = options.Run.ResolveDeviceAndPrecision();
-        var loaded = TrainingRun.LoadDataset(options.Run);
-        var store = resultsFolder is null ? null : RoundStore.Open(resultsFolder, options, loaded.Origin, device, baseFrom);
+        var loaded = TrainingRun.LoadDataset(options.Run, catalog);
+        var store = resultsFolder is null ? null : RoundStore.Open(resultsFolder, options, loaded.Origin, catalog, device, baseFrom);
         string dataset = loaded.Origin.Name;
 
         var data = loaded.Dataset;                                   // D_k

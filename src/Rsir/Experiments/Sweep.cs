@@ -1,3 +1,4 @@
+using Rsir.Data;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -98,7 +99,14 @@ public sealed class Sweep
 {
     private readonly SweepOptions options;
 
-    public Sweep(SweepOptions options) => this.options = options.Validate();
+    private readonly DatasetCatalog? data;
+
+    /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>.</param>
+    public Sweep(SweepOptions options, DatasetCatalog? data = null)
+    {
+        this.options = options.Validate();
+        this.data = data;
+    }
 
     public event Action<SweepPoint>? PointCompleted;
     public event Action<string, string>? Stage;
@@ -124,7 +132,7 @@ public sealed class Sweep
             var resultFile = Path.Combine(root, "points", label + ".json");
             if (File.Exists(resultFile))
             {
-                var saved = JsonSerializer.Deserialize<SweepPoint>(File.ReadAllText(resultFile), ResultsFolder.Json)!;
+                var saved = ResultsFolder.ReadJson<SweepPoint>(resultFile);
                 points.Add(saved with { Resumed = true });
                 PointCompleted?.Invoke(points[^1]);
                 continue;
@@ -150,13 +158,11 @@ public sealed class Sweep
         var root = Path.GetFullPath(folder);
         var settingsFile = Path.Combine(root, "sweep.json");
         if (!File.Exists(settingsFile)) throw new FileNotFoundException($"'{root}' is not a sweep folder (it has no sweep.json).", settingsFile);
-        using var settings = JsonDocument.Parse(File.ReadAllText(settingsFile));
-        var parameter = settings.RootElement.GetProperty("parameter").Deserialize<SweepParameter>(ResultsFolder.Json);
-        var loop = settings.RootElement.GetProperty("loop").Deserialize<RsirLoopOptions>(ResultsFolder.Json)!;
+        var (parameter, loop) = ReadSettings(settingsFile);
         var baseRound = LoopFolder.Open(Path.Combine(root, "base")).ReadRound(0);
         var pointsFolder = Path.Combine(root, "points");
         var points = (Directory.Exists(pointsFolder) ? Directory.GetFiles(pointsFolder, "*.json") : Array.Empty<string>())
-            .Select(f => JsonSerializer.Deserialize<SweepPoint>(File.ReadAllText(f), ResultsFolder.Json)! with { Resumed = true })
+            .Select(f => ResultsFolder.ReadJson<SweepPoint>(f) with { Resumed = true })
             .OrderBy(p => p.Value).ToArray();
         if (points.Length == 0) throw new InvalidDataException($"'{root}' has no finished sweep point yet.");
         var options = new SweepOptions { Loop = loop, Parameter = parameter, Values = points.Select(p => p.Value).ToArray() };
@@ -165,7 +171,7 @@ public sealed class Sweep
 
     private RsirLoop Loop(RsirLoopOptions loopOptions, string label)
     {
-        var loop = new RsirLoop(loopOptions);
+        var loop = new RsirLoop(loopOptions, data);
         loop.Stage += (k, text) => Stage?.Invoke(label, $"round {k}: {text}");
         loop.EpochCompleted += (k, report) => EpochCompleted?.Invoke(label, k, report);
         return loop;
@@ -177,10 +183,18 @@ public sealed class Sweep
         var file = Path.Combine(root, "sweep.json");
         var json = JsonSerializer.Serialize(new SweepSettings(options.Parameter, options.Loop), ResultsFolder.Json);
         if (!File.Exists(file)) { AtomicFile.WriteAllText(file, json); return; }
-        var saved = JsonSerializer.Deserialize<SweepSettings>(File.ReadAllText(file), ResultsFolder.Json);
-        if (saved is null || saved.Parameter != options.Parameter || saved.Loop.Experiment() != options.Loop.Experiment())
+        var saved = ReadSettings(file);
+        if (saved.Parameter != options.Parameter || saved.Loop.Experiment() != options.Loop.Experiment())
             throw new InvalidOperationException(
                 $"'{root}' holds a sweep with other settings ({file}); resume it with the same settings (values may differ) or choose another folder.");
+    }
+
+    // sweep.json: {"parameter": …, "loop": the loop's options}; the options of folders written before 2026-12-01 are in C# names.
+    private static SweepSettings ReadSettings(string file)
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(file));
+        return new(ResultsFolder.Deserialize<SweepParameter>(settings.RootElement.GetProperty("parameter"), file),
+            ResultsFolder.Deserialize<RsirLoopOptions>(settings.RootElement.GetProperty("loop"), file));
     }
 
     private static void WriteTable(string root, SweepResult sweep)
@@ -196,6 +210,4 @@ public sealed class Sweep
 }
 
 /// <summary>sweep.json: what a sweep folder holds (its device may change between sessions, nothing else).</summary>
-internal sealed record SweepSettings(
-    [property: System.Text.Json.Serialization.JsonPropertyName("parameter")] SweepParameter Parameter,
-    [property: System.Text.Json.Serialization.JsonPropertyName("loop")] RsirLoopOptions Loop);
+internal sealed record SweepSettings(SweepParameter Parameter, RsirLoopOptions Loop);

@@ -146,8 +146,9 @@ public static class TheoryCheck
         var file = Path.Combine(Path.GetFullPath(loopFolder), "theory", "theory.json");
         if (!File.Exists(file)) throw new FileNotFoundException($"No theory check saved for '{loopFolder}'; run `rsir theory --run {loopFolder}` first.", file);
         using var saved = JsonDocument.Parse(File.ReadAllText(file));
-        return saved.RootElement.GetProperty("Table").Deserialize<ErrorRecurrenceTable>(ResultsFolder.Json)
-               ?? throw new InvalidDataException($"{file} holds no recurrence table.");
+        return ResultsFolder.TryGetMember(saved.RootElement, "table", out var table)
+            ? ResultsFolder.Deserialize<ErrorRecurrenceTable>(table, file)
+            : throw new InvalidDataException($"{file} holds no recurrence table.");
     }
 
     /// <summary>A step-less round (nothing generated) has no miss rate; it adds no unfaithful data, so 0.</summary>
@@ -161,7 +162,7 @@ public static class TheoryCheck
         if (File.Exists(modelFile) && File.Exists(metricsFile))
         {
             model.load(modelFile);
-            var saved = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(metricsFile), ResultsFolder.Json)!;
+            var saved = ResultsFolder.ReadJson<Dictionary<string, double>>(metricsFile);
             return (model, saved);
         }
         var result = new Trainer(run.Training with { Seed = seed }, run.Evaluation).Fit(model, data, cancellation);

@@ -41,7 +41,8 @@ public sealed record TrainingRunOptions
     }
 
     /// <summary>How a --config file is read: field names in any case, comments and trailing commas allowed, enums as
-    /// names, NaN/Infinity as strings, and an unknown field (a typo) is an error rather than silently ignored.</summary>
+    /// names, NaN/Infinity as strings, and an unknown field (a typo) is an error rather than silently ignored. A file in
+    /// snake_case (the "run" part of a loop's options.json, say) is read with <see cref="SnakeCaseConfigJson"/>.</summary>
     public static readonly JsonSerializerOptions ConfigJson = new()
     {
         PropertyNameCaseInsensitive = true,
@@ -51,6 +52,8 @@ public sealed record TrainingRunOptions
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
     };
+
+    public static readonly JsonSerializerOptions SnakeCaseConfigJson = new(ConfigJson) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Reads options from a JSON file of TrainingRunOptions fields (missing fields keep their defaults); call
     /// <see cref="Validate"/> once any overrides are applied. A malformed file, a value of the wrong type or an unknown
@@ -62,7 +65,8 @@ public sealed record TrainingRunOptions
         TrainingRunOptions options;
         try
         {
-            options = JsonSerializer.Deserialize<TrainingRunOptions>(File.ReadAllText(full), ConfigJson)
+            string text = File.ReadAllText(full);
+            options = JsonSerializer.Deserialize<TrainingRunOptions>(text, InSnakeCase(text) ? SnakeCaseConfigJson : ConfigJson)
                       ?? throw new JsonException("the file holds null, not an object of TrainingRunOptions fields");
         }
         catch (JsonException e)
@@ -70,6 +74,23 @@ public sealed record TrainingRunOptions
             throw new JsonException($"{full}: {e.Message}", e.Path, e.LineNumber, e.BytePositionInLine, e);
         }
         return options;
+    }
+
+    // Names of one word read the same either way; a name with an underscore says the file is snake_case.
+    private static bool InSnakeCase(string text)
+    {
+        static bool Any(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().Any(p => p.Name.Contains('_') || Any(p.Value)),
+            JsonValueKind.Array => e.EnumerateArray().Any(Any),
+            _ => false,
+        };
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return Any(document.RootElement);
+        }
+        catch (JsonException) { return false; }   // the reader below reports where the file is malformed
     }
 
     public TrainingRunOptions Validate()
@@ -88,25 +109,28 @@ public sealed record TrainingRunResult(TrainingRunOptions Options, DatasetOrigin
 /// <summary>Load a dataset, build a backbone, train it to early stop, test it, and write a results folder.</summary>
 public static class TrainingRun
 {
-    public static LoadedDataset LoadDataset(TrainingRunOptions options)
+    /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>.</param>
+    public static LoadedDataset LoadDataset(TrainingRunOptions options, DatasetCatalog? data = null)
     {
-        var loaded = DatasetCatalog.FromEnvironment().Load(options.Dataset,
+        var loaded = (data ?? DatasetCatalog.FromEnvironment()).Load(options.Dataset,
             new DatasetLoadOptions(options.Backbone.MaxLength, options.LimitUsers, options.DataPath));
         if (options.TrainingNoise == 0) return loaded;
         return loaded with { Dataset = Analysis.NoiseInjection.Apply(loaded.Dataset, options.TrainingNoise, (int)options.Training.Seed).Data };
     }
 
     /// <summary>Trains to early stop and tests. <c>loadedOverride</c>: a dataset prepared by the caller (e.g. with augmented
-    /// rows) instead of loading one; <c>extra</c>: anything to record in run.json (e.g. how the data was augmented).</summary>
+    /// rows) instead of loading one; <c>extra</c>: anything to record in run.json (e.g. how the data was augmented);
+    /// <c>data</c>: where named datasets are found (null: <see cref="DatasetCatalog.FromEnvironment"/>), recorded in run.json.</summary>
     public static TrainingRunResult Run(TrainingRunOptions options, string? resultsRoot = null, string? name = null,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default, LoadedDataset? loadedOverride = null,
-        object? extra = null)
+        object? extra = null, DatasetCatalog? data = null)
     {
+        data ??= DatasetCatalog.FromEnvironment();
         // Everything that can fail on bad input (options, device, data, backbone) comes before the results folder,
         // so a run refused for bad input leaves no NAME.partial behind.
         options.Validate();
         var device = options.ResolveDeviceAndPrecision();
-        var loaded = loadedOverride ?? LoadDataset(options);
+        var loaded = loadedOverride ?? LoadDataset(options, data);
         var run = RunInfo.Capture(ComputeDevice.Describe(device));
         var model = Backbones.Build(options.Backbone, loaded.Dataset.ItemCount, loaded.Origin.Name, options.Training.Seed, device);
         ResultsFolder? folder = null;
@@ -117,7 +141,7 @@ public static class TrainingRun
             var trainer = new Trainer(options.Training, options.Evaluation);
             folder = resultsRoot is null ? null
                 : ResultsFolder.Open(resultsRoot, name ?? ResultsFolder.DefaultName("train", loaded.Origin.Name, options.Backbone.Kind, options.Training.Seed));
-            folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, run, extra,
+            folder?.WriteJson("run.json", new { command = "train", options, dataset = loaded.Origin, data_folders = data.Folders, run, extra,
                 training_rows = loaded.Dataset.TrainRows.Count, synthetic_rows = loaded.Dataset.TrainRows.Count - loaded.Dataset.RealRowCount });
             trainer.EpochCompleted += report =>
             {

@@ -21,7 +21,7 @@ public class LoopDeviceAndMemoryTests
             Assert.True(extended.Rounds[0].Resumed && extended.Rounds[1].Resumed && !extended.Rounds[2].Resumed);
             Assert.Equal(first.Rounds[1].Test, extended.Rounds[1].Test);
             Assert.StartsWith("cpu", extended.Rounds[2].Device);
-            Assert.Contains("\"Device\"", File.ReadAllText(Path.Combine(folder, "loop", "round-02", "round.json")));
+            Assert.Contains("\"device\"", File.ReadAllText(Path.Combine(folder, "loop", "round-02", "round.json")));
 
             var ablation = elsewhere with { Rounds = 1, Generation = elsewhere.Generation.WithoutFidelityControl() };
             var fromBase = new RsirLoop(ablation).Run(Path.Combine(folder, "nojudge"), baseFrom: Path.Combine(folder, "loop"));

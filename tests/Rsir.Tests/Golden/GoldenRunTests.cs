@@ -91,8 +91,8 @@ public class GoldenRunTests
             {
                 Assert.Equal(wantRows, rows);
                 Assert.Equal(expected.GetProperty("synthetic_sha256").GetString(), digest ?? "");
-                Assert.Equal(expected.GetProperty("steps_judged").GetInt64(), judge.GetProperty("StepsJudged").GetInt64());
-                Assert.Equal(expected.GetProperty("steps_passed").GetInt64(), judge.GetProperty("StepsPassed").GetInt64());
+                Assert.Equal(expected.GetProperty("steps_judged").GetInt64(), judge.GetProperty("steps_judged").GetInt64());
+                Assert.Equal(expected.GetProperty("steps_passed").GetInt64(), judge.GetProperty("steps_passed").GetInt64());
             }
             else Assert.InRange(rows, wantRows * 0.9, wantRows * 1.1 + 2);
         }

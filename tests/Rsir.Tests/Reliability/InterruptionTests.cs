@@ -91,7 +91,7 @@ public class InterruptionTests(ITestOutputHelper output)
             Assert.True(File.Exists(Path.Combine(round, "done")), $"{when}: {round} has no done marker");
             Assert.True(new FileInfo(Path.Combine(round, "model.bin")).Length > 0, $"{when}: {round} has an empty model");
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(round, "round.json")));
-            Assert.Equal(k, json.RootElement.GetProperty("Round").GetInt32());
+            Assert.Equal(k, json.RootElement.GetProperty("round").GetInt32());
             if (k > 0) Assert.True(File.Exists(Path.Combine(round, "synthetic.tsv")), $"{when}: {round} has no synthetic rows");
         }
         Assert.Equal(Enumerable.Range(0, rounds.Length), rounds);
