@@ -73,7 +73,7 @@ internal sealed class SampledSoftmaxWithGradients : autograd.SingleTensorFunctio
             var g = logits.sub_(logSumExp).exp_();
             g.select(1, 0).sub_(1);
             gradHidden.narrow(0, start, n).copy_(g.unsqueeze(1).bmm(rows).squeeze(1));
-            gradTable.index_add_(0, ids, (g.unsqueeze(2) * h.unsqueeze(1)).view(-1, dim), 1);
+            CandidateGradients.AddOuterProducts(gradTable, ids, g, h);
         }
         ctx.save_for_backward(new List<Tensor> { gradHidden, gradTable });
         return loss.squeeze();
