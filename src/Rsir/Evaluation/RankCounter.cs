@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Rsir.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,11 +31,66 @@ public static class RankCounter
 
     /// <summary>How many entries of each row of <paramref name="scores"/> beat <paramref name="reference"/> under
     /// <paramref name="ties"/> (int64). Counted as the complement of "strictly lower" for <see cref="TieRule.CountsAgainst"/>,
-    /// so that a NaN counts against the reference with a single comparison.</summary>
-    public static Tensor CountBeats(Tensor scores, Tensor reference, TieRule ties) =>
-        ties == TieRule.CountsAgainst
+    /// so that a NaN counts against the reference with a single comparison. On the CPU, one pass over the scores
+    /// (<see cref="HostCount"/>) instead of a comparison tensor and its sum: the same counts.</summary>
+    public static Tensor CountBeats(Tensor scores, Tensor reference, TieRule ties)
+    {
+        if (scores.dim() == 2 && reference.dim() == 2 && reference.shape[0] == scores.shape[0] && reference.shape[1] == 1
+            && HostTensors.IsHost(scores, ScalarType.Float32) && HostTensors.IsHost(reference, ScalarType.Float32))
+            return HostCount(scores, reference, ties);
+        return ties == TieRule.CountsAgainst
             ? scores.lt(reference).sum(1, type: ScalarType.Int64).neg_().add_(scores.shape[1])
             : scores.gt(reference).sum(1, type: ScalarType.Int64);
+    }
+
+    /// <summary>The count of <see cref="CountBeats"/> read straight from CPU memory, rows split over libtorch's thread
+    /// count. Comparisons are exact, so the counts are those of the tensor expression (tested, NaN and ties included).</summary>
+    internal static Tensor HostCount(Tensor scores, Tensor reference, TieRule ties)
+    {
+        long rows = scores.shape[0], columns = scores.shape[1];
+        var counts = empty(rows, dtype: ScalarType.Int64);
+        using var scope = NewDisposeScope();
+        unsafe
+        {
+            long scoresAt = (long)HostTensors.Pointer<float>(scores), referenceAt = (long)HostTensors.Pointer<float>(reference);
+            long countsAt = (long)HostTensors.Pointer<long>(counts);
+            bool strictlyLowerCounted = ties == TieRule.CountsAgainst;
+            Parallel.For(0, (int)rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) }, r =>
+            {
+                float* row = (float*)scoresAt + r * columns;
+                float bar = ((float*)referenceAt)[r];
+                long hits = strictlyLowerCounted ? CountBelow(row, columns, bar) : CountAbove(row, columns, bar);
+                ((long*)countsAt)[r] = strictlyLowerCounted ? columns - hits : hits;
+            });
+        }
+        return counts;
+    }
+
+    private static unsafe long CountBelow(float* row, long columns, float bar)
+    {
+        long hits = 0, k = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (var b = Vector512.Create(bar); k + 16 <= columns; k += 16)
+                hits += BitOperations.PopCount(Vector512.LessThan(Vector512.Load(row + k), b).ExtractMostSignificantBits());
+        else if (Vector256.IsHardwareAccelerated)
+            for (var b = Vector256.Create(bar); k + 8 <= columns; k += 8)
+                hits += BitOperations.PopCount(Vector256.LessThan(Vector256.Load(row + k), b).ExtractMostSignificantBits());
+        for (; k < columns; k++) if (row[k] < bar) hits++;
+        return hits;
+    }
+
+    private static unsafe long CountAbove(float* row, long columns, float bar)
+    {
+        long hits = 0, k = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (var b = Vector512.Create(bar); k + 16 <= columns; k += 16)
+                hits += BitOperations.PopCount(Vector512.GreaterThan(Vector512.Load(row + k), b).ExtractMostSignificantBits());
+        else if (Vector256.IsHardwareAccelerated)
+            for (var b = Vector256.Create(bar); k + 8 <= columns; k += 8)
+                hits += BitOperations.PopCount(Vector256.GreaterThan(Vector256.Load(row + k), b).ExtractMostSignificantBits());
+        for (; k < columns; k++) if (row[k] > bar) hits++;
+        return hits;
+    }
 
     /// <summary>
     /// For each row of <paramref name="hidden"/> (n, d): how many ids in <paramref name="firstId"/>..V−1 of

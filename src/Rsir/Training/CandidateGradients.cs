@@ -25,20 +25,16 @@ internal static class CandidateGradients
         using var scope = NewDisposeScope();   // storage<T>() wraps new handles
         unsafe
         {
-            Add(Pointer<float>(table), table.shape[0], Pointer<long>(ids), Pointer<float>(g), Pointer<float>(h),
+            Add(HostTensors.Pointer<float>(table), table.shape[0], HostTensors.Pointer<long>(ids), HostTensors.Pointer<float>(g), HostTensors.Pointer<float>(h),
                 g.shape[0], g.shape[1], h.shape[1]);
         }
     }
 
     private static bool Fits(Tensor table, Tensor ids, Tensor g, Tensor h) =>
-        table.device_type == DeviceType.CPU && ids.device_type == DeviceType.CPU && g.device_type == DeviceType.CPU && h.device_type == DeviceType.CPU
-        && table.dtype == ScalarType.Float32 && g.dtype == ScalarType.Float32 && h.dtype == ScalarType.Float32 && ids.dtype == ScalarType.Int64
+        HostTensors.IsHost(table, ScalarType.Float32) && HostTensors.IsHost(g, ScalarType.Float32)
+        && HostTensors.IsHost(h, ScalarType.Float32) && HostTensors.IsHost(ids, ScalarType.Int64)
         && table.dim() == 2 && g.dim() == 2 && h.dim() == 2 && ids.dim() == 1
-        && h.shape[0] == g.shape[0] && h.shape[1] == table.shape[1] && ids.shape[0] == g.shape[0] * g.shape[1]
-        && table.is_contiguous() && ids.is_contiguous() && g.is_contiguous() && h.is_contiguous();
-
-    private static unsafe T* Pointer<T>(Tensor t) where T : unmanaged =>
-        (T*)t.storage<T>().data_ptr() + t.storage_offset();
+        && h.shape[0] == g.shape[0] && h.shape[1] == table.shape[1] && ids.shape[0] == g.shape[0] * g.shape[1];
 
     private static unsafe void Add(float* table, long rows, long* ids, float* g, float* h, long positions, long candidates, long dim)
     {
