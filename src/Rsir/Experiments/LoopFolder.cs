@@ -33,8 +33,7 @@ public sealed class LoopFolder
         var optionsFile = System.IO.Path.Combine(full, "options.json");
         if (!File.Exists(optionsFile))
             throw new FileNotFoundException($"'{full}' is not an RSIR loop folder (it has no options.json).", optionsFile);
-        var options = ResultsFolder.ReadJson<RsirLoopOptions>(optionsFile)
-                      ?? throw new InvalidDataException($"{optionsFile} holds null.");
+        var options = ResultsFolder.ReadJson<RsirLoopOptions>(optionsFile);
         var rounds = Enumerable.Range(0, FinishedRoundCount(full)).ToList();
         if (rounds.Count == 0) throw new InvalidDataException($"'{full}' has no finished round (round-00/done is missing).");
         return new LoopFolder(full, options, rounds);
