@@ -26,9 +26,12 @@ public static class GenerationRun
     public static GenerationOptions LoopSettings(LoopFolder loop, int fromRound) =>
         loop.Options.Generation with { Seed = RsirLoop.RoundSeed(loop.Options.Generation, fromRound + 1) };
 
+    /// <param name="loopFolder">A loop folder (<c>rsir loop</c>'s output).</param>
     /// <param name="fromRound">A finished round k of the loop; its model (the teacher's in a weak-to-strong run) generates from D_k.</param>
     /// <param name="generation">Null: the loop's own settings for round k+1 (<see cref="LoopSettings"/>).</param>
     /// <param name="outputFolder">Where synthetic.tsv, judge.json and generation.json go (written as a whole at the end); null: nowhere.</param>
+    /// <param name="device">Null: the loop's device.</param>
+    /// <param name="stage">Progress messages.</param>
     public static GenerationRunResult Run(string loopFolder, int? fromRound = null, GenerationOptions? generation = null,
         string? outputFolder = null, string? device = null, Action<string>? stage = null) =>
         Run(LoopFolder.Open(loopFolder), fromRound, generation, outputFolder, device, stage);

@@ -95,6 +95,7 @@ public sealed class RsirLoop
 
     private readonly DatasetCatalog catalog;
 
+    /// <param name="options">The loop's settings; what they leave open is resolved here (<see cref="RsirLoopOptions.Resolved"/>).</param>
     /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>, read now.
     /// Recorded in the loop's run.json.</param>
     public RsirLoop(RsirLoopOptions options, DatasetCatalog? data = null)

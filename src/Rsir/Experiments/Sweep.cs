@@ -101,7 +101,8 @@ public sealed class Sweep
 
     private readonly DatasetCatalog? data;
 
-    /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>.</param>
+    /// <summary>A sweep of <paramref name="options"/>; <paramref name="data"/>: where named datasets are found (null:
+    /// <see cref="DatasetCatalog.FromEnvironment"/>).</summary>
     public Sweep(SweepOptions options, DatasetCatalog? data = null)
     {
         this.options = options.Validate();

@@ -109,7 +109,8 @@ public sealed record TrainingRunResult(TrainingRunOptions Options, DatasetOrigin
 /// <summary>Load a dataset, build a backbone, train it to early stop, test it, and write a results folder.</summary>
 public static class TrainingRun
 {
-    /// <param name="data">Where named datasets are found; null: <see cref="DatasetCatalog.FromEnvironment"/>.</param>
+    /// <summary>D_0 as <paramref name="options"/> describe it (noise injected if they ask); <paramref name="data"/>: where
+    /// named datasets are found (null: <see cref="DatasetCatalog.FromEnvironment"/>).</summary>
     public static LoadedDataset LoadDataset(TrainingRunOptions options, DatasetCatalog? data = null)
     {
         var loaded = (data ?? DatasetCatalog.FromEnvironment()).Load(options.Dataset,
