@@ -43,55 +43,6 @@ public static class RankCounter
             : scores.gt(reference).sum(1, type: ScalarType.Int64);
     }
 
-    /// <summary>The count of <see cref="CountBeats"/> read straight from CPU memory, rows split over libtorch's thread
-    /// count. Comparisons are exact, so the counts are those of the tensor expression (tested, NaN and ties included).</summary>
-    internal static Tensor HostCount(Tensor scores, Tensor reference, TieRule ties)
-    {
-        long rows = scores.shape[0], columns = scores.shape[1];
-        var counts = empty(rows, dtype: ScalarType.Int64);
-        using var scope = NewDisposeScope();
-        unsafe
-        {
-            long scoresAt = (long)HostTensors.Pointer<float>(scores), referenceAt = (long)HostTensors.Pointer<float>(reference);
-            long countsAt = (long)HostTensors.Pointer<long>(counts);
-            bool strictlyLowerCounted = ties == TieRule.CountsAgainst;
-            Parallel.For(0, (int)rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) }, r =>
-            {
-                float* row = (float*)scoresAt + r * columns;
-                float bar = ((float*)referenceAt)[r];
-                long hits = strictlyLowerCounted ? CountBelow(row, columns, bar) : CountAbove(row, columns, bar);
-                ((long*)countsAt)[r] = strictlyLowerCounted ? columns - hits : hits;
-            });
-        }
-        return counts;
-    }
-
-    private static unsafe long CountBelow(float* row, long columns, float bar)
-    {
-        long hits = 0, k = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (var b = Vector512.Create(bar); k + 16 <= columns; k += 16)
-                hits += BitOperations.PopCount(Vector512.LessThan(Vector512.Load(row + k), b).ExtractMostSignificantBits());
-        else if (Vector256.IsHardwareAccelerated)
-            for (var b = Vector256.Create(bar); k + 8 <= columns; k += 8)
-                hits += BitOperations.PopCount(Vector256.LessThan(Vector256.Load(row + k), b).ExtractMostSignificantBits());
-        for (; k < columns; k++) if (row[k] < bar) hits++;
-        return hits;
-    }
-
-    private static unsafe long CountAbove(float* row, long columns, float bar)
-    {
-        long hits = 0, k = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (var b = Vector512.Create(bar); k + 16 <= columns; k += 16)
-                hits += BitOperations.PopCount(Vector512.GreaterThan(Vector512.Load(row + k), b).ExtractMostSignificantBits());
-        else if (Vector256.IsHardwareAccelerated)
-            for (var b = Vector256.Create(bar); k + 8 <= columns; k += 8)
-                hits += BitOperations.PopCount(Vector256.GreaterThan(Vector256.Load(row + k), b).ExtractMostSignificantBits());
-        for (; k < columns; k++) if (row[k] > bar) hits++;
-        return hits;
-    }
-
     /// <summary>
     /// For each row of <paramref name="hidden"/> (n, d): how many ids in <paramref name="firstId"/>..V−1 of
     /// <paramref name="table"/> (V, d), other than the row's <paramref name="excludedIds"/> (n, c; distinct per row,
@@ -117,4 +68,48 @@ public static class RankCounter
         }
         return count;
     }
+
+    /// <summary>The count of <see cref="CountBeats"/> read straight from CPU memory, rows split over libtorch's thread
+    /// count. Comparisons are exact, so the counts are those of the tensor expression (tested, NaN and ties included).</summary>
+    internal static Tensor HostCount(Tensor scores, Tensor reference, TieRule ties)
+    {
+        long rows = scores.shape[0], columns = scores.shape[1];
+        var counts = empty(rows, dtype: ScalarType.Int64);
+        using var scope = NewDisposeScope();
+        unsafe
+        {
+            long scoresAt = (long)HostTensors.Pointer<float>(scores), referenceAt = (long)HostTensors.Pointer<float>(reference);
+            long countsAt = (long)HostTensors.Pointer<long>(counts);
+            bool strictlyLowerCounted = ties == TieRule.CountsAgainst;
+            Parallel.For(0, (int)rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) }, r =>
+            {
+                float* row = (float*)scoresAt + r * columns;
+                float bar = ((float*)referenceAt)[r];
+                long hits = CountStrictly(row, columns, bar, above: !strictlyLowerCounted);
+                ((long*)countsAt)[r] = strictlyLowerCounted ? columns - hits : hits;
+            });
+        }
+        return counts;
+    }
+
+    /// <summary>How many of the row's <paramref name="columns"/> scores are strictly above (or below) <paramref name="bar"/>.</summary>
+    private static unsafe long CountStrictly(float* row, long columns, float bar, bool above)
+    {
+        long hits = 0, k = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (var b = Vector512.Create(bar); k + 16 <= columns; k += 16)
+            {
+                var v = Vector512.Load(row + k);
+                hits += BitOperations.PopCount((above ? Vector512.GreaterThan(v, b) : Vector512.LessThan(v, b)).ExtractMostSignificantBits());
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (var b = Vector256.Create(bar); k + 8 <= columns; k += 8)
+            {
+                var v = Vector256.Load(row + k);
+                hits += BitOperations.PopCount((above ? Vector256.GreaterThan(v, b) : Vector256.LessThan(v, b)).ExtractMostSignificantBits());
+            }
+        for (; k < columns; k++) if (above ? row[k] > bar : row[k] < bar) hits++;
+        return hits;
+    }
+
 }
