@@ -39,7 +39,7 @@ public sealed class ResultsFolder
         element.Deserialize<T>(InCSharpNames(element) ? CSharpNamesJson : Json)
         ?? throw new InvalidDataException($"{file} holds null where a {typeof(T).Name} was expected.");
 
-    /// <summary>A member of an object (or of the first element of an array) of one JSON value, in either naming.</summary>
+    /// <summary>A member of a JSON object, looked up by its snake_case name and then by its C# name.</summary>
     public static bool TryGetMember(JsonElement element, string snakeName, out JsonElement value)
     {
         value = default;
