@@ -27,6 +27,12 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || p == 0) return input.alias();
         if (!(UniformMasks ?? input.device_type == DeviceType.CPU)) return nn.functional.dropout(input, p, true);
+        if (input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && input.is_contiguous())
+        {
+            // The same mask as below from the same default generator, drawn by the replay (libtorch draws one at a time).
+            using var replayed = Runtime.CpuGeneratorReplay.KeepMask(Generator.Default, input.shape, (float)p, (float)(1.0 / (1.0 - p)));
+            return input * replayed;
+        }
         using var keep = rand_like(input).ge_(p);
         return input * keep.mul_(1.0 / (1.0 - p));
     }
