@@ -22,6 +22,12 @@ internal static class CpuGeneratorReplay
     // libtorch's CPUGeneratorImplState: seed (u64), left (i32), seeded (i32), next (u64), state[624] (u64 each), …
     private const int LeftOffset = 8, NextOffset = 16, WordsOffset = 24, StateBytes = 5056;
 
+    private static Generator? defaultGenerator;
+
+    /// <summary>torch's default CPU generator (what <c>rand_like</c> draws from). One wrapper, kept: each read of
+    /// <see cref="Generator.Default"/> makes a new native handle.</summary>
+    public static Generator DefaultGenerator => defaultGenerator ??= Generator.Default;
+
     /// <summary><c>torch.rand(shape, dtype, generator)</c> on the CPU, float32 or float64.</summary>
     public static Tensor Rand(Generator generator, long[] shape, ScalarType dtype = ScalarType.Float32)
     {
