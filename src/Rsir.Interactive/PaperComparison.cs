@@ -142,6 +142,10 @@ public sealed class PaperComparison
                 $"./rsir loop --dataset sports --rounds 3 --seeds RealOnly {fromBase} --name sports-realonly-s2023"),
             ("seeds from the real rows only (--seeds RealOnly)", "sports-realonly", 3, true,
                 $"./rsir loop --dataset sports --rounds 3 --seeds RealOnly {fromBase} --name sports-realonly-s2023"),
+            ("seeds from the real rows only (--seeds RealOnly)", "sports-nojudge-realonly", 2, false,
+                "./rsir loop --dataset sports --rounds 3 --seed 2023 --no-judge --seeds RealOnly --name sports-nojudge-realonly-s2023"),
+            ("seeds from the real rows only (--seeds RealOnly)", "sports-nojudge-realonly", 3, false,
+                "./rsir loop --dataset sports --rounds 3 --seed 2023 --no-judge --seeds RealOnly --name sports-nojudge-realonly-s2023"),
         };
         foreach (var v in variants)
         {

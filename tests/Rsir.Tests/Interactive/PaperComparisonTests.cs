@@ -53,9 +53,9 @@ public sealed class PaperComparisonTests : IDisposable
     public void Without_results_every_claim_is_not_run_with_the_command_that_makes_it()
     {
         var comparison = PaperComparison.Build(Root);
-        // Table 1: 4 datasets × (best non-RSIR, RSIR) + 3 other backbones; Table 2: 2 metrics × (base + 6 + 5 variants);
+        // Table 1: 4 datasets × (best non-RSIR, RSIR) + 3 other backbones; Table 2: 2 metrics × (base + 6 + 7 variants);
         // multi-round 3, weak-to-strong 1, density and ApEn 3, sensitivity 2, noise 2.
-        Assert.Equal(46, comparison.Rows.Count);
+        Assert.Equal(50, comparison.Rows.Count);
         Assert.All(comparison.Rows, r =>
         {
             Assert.Equal(ReproductionStatus.NotRun, r.Status);
@@ -68,8 +68,8 @@ public sealed class PaperComparisonTests : IDisposable
             PaperComparison.Table1, PaperComparison.Table2, PaperComparison.Table2Variants, PaperComparison.MultiRound,
             PaperComparison.WeakToStrong, PaperComparison.Data, PaperComparison.Sensitivity, PaperComparison.Noise,
         }, comparison.Sections);
-        Assert.Equal("all sections: 46 rows — 0 reproduced, 0 direction only, 0 not reproduced, 46 not run", comparison.Summary());
-        Assert.Equal(46, comparison.Counts()[ReproductionStatus.NotRun]);
+        Assert.Equal("all sections: 50 rows — 0 reproduced, 0 direction only, 0 not reproduced, 50 not run", comparison.Summary());
+        Assert.Equal(50, comparison.Counts()[ReproductionStatus.NotRun]);
 
         var yelp = Row(comparison, PaperComparison.Table1, "SASRec/Yelp: RSIR round 1 vs the best non-RSIR");
         Assert.Equal("RSIR_DATA_DIR=/path/to/data ./rsir loop --dataset yelp --rounds 1 --seed 2023 --name yelp-s2023", yelp.Command);
@@ -141,8 +141,8 @@ public sealed class PaperComparisonTests : IDisposable
             Assert.Equal("./rsir loop --dataset sports --limit-users 2000 --rounds 1 --no-judge --seed 7 --name sports2k-nojudge", r.Command);
         });
 
-        Assert.Equal(48, comparison.Rows.Count);
-        Assert.Equal("all sections: 48 rows — 6 reproduced, 1 direction only, 2 not reproduced, 39 not run", comparison.Summary());
+        Assert.Equal(52, comparison.Rows.Count);
+        Assert.Equal("all sections: 52 rows — 6 reproduced, 1 direction only, 2 not reproduced, 43 not run", comparison.Summary());
     }
 
     [Fact]
