@@ -63,7 +63,7 @@ internal static class CpuGeneratorReplay
     }
 
     /// <summary>Fills <paramref name="destination"/> with what <c>torch.rand(n, generator)</c> would return.</summary>
-    public static void FillUniform(Generator generator, Span<float> destination)
+    private static void FillUniform(Generator generator, Span<float> destination)
     {
         var words = MemoryMarshal.Cast<float, uint>(destination);
         Draw(generator, words);
@@ -80,7 +80,7 @@ internal static class CpuGeneratorReplay
 
     /// <summary>What <c>rand(n, generator).ge_(p).mul_(keep)</c> would return: <paramref name="keep"/> where the uniform
     /// is at least <paramref name="p"/>, 0 elsewhere (a dropout mask already scaled).</summary>
-    public static void FillKeepMask(Generator generator, Span<float> destination, float p, float keep)
+    private static void FillKeepMask(Generator generator, Span<float> destination, float p, float keep)
     {
         FillUniform(generator, destination);
         var threshold = new Vector<float>(p);
@@ -95,7 +95,7 @@ internal static class CpuGeneratorReplay
     }
 
     /// <summary>Fills <paramref name="destination"/> with what <c>torch.rand(n, dtype: float64, generator)</c> would return.</summary>
-    public static void FillUniform(Generator generator, Span<double> destination)
+    private static void FillUniform(Generator generator, Span<double> destination)
     {
         var words = MemoryMarshal.Cast<double, uint>(destination);
         Draw(generator, words);
