@@ -14,8 +14,9 @@ namespace Rsir.Experiments;
 /// The writing side of a loop's results folder (<see cref="LoopFolder"/> is the reading side; both share its layout):
 /// <c>options.json</c> and <c>run.json</c> when the folder is set up, then per round <c>round-NN/</c> with the model,
 /// its synthetic rows, judge record, epochs, metrics and per-user test ranks, marked finished by <c>done</c>; and
-/// <c>rounds.csv</c> at the end. It opens a folder for a fresh run, a resume (same experiment; only the number of rounds
-/// and the device may change) or an extension, and reads finished rounds back so the loop continues after them.
+/// <c>rounds.csv</c> at the end; while a round trains, its <c>round-NN.checkpoint.bin</c> (CPU). It opens a folder for
+/// a fresh run, a resume (same experiment; only the number of rounds and the device may change; an unfinished round
+/// continues from its checkpoint) or an extension, and reads finished rounds back so the loop continues after them.
 /// </summary>
 internal sealed class RoundStore
 {
@@ -44,6 +45,12 @@ internal sealed class RoundStore
     public string RoundFolder(int round) => Path.Combine(root, LoopFolder.RoundFolderName(round));
 
     public bool IsFinished(int round) => File.Exists(Path.Combine(RoundFolder(round), "done"));
+
+    /// <summary>Where round <paramref name="round"/>'s training (the learner's, or the teacher's) keeps its checkpoint
+    /// while it runs: beside the round folders, never inside one, so only finished rounds have a folder. Removed once
+    /// the finished round is saved.</summary>
+    public string CheckpointFile(int round, bool teacher = false) =>
+        Path.Combine(root, $"{LoopFolder.RoundFolderName(round)}{(teacher ? ".teacher" : "")}.checkpoint.bin");
 
     /// <summary>A finished round as it was saved: its result (marked resumed), test ranks and the synthetic rows it added.</summary>
     public (RoundResult Round, EvaluationResult Test, IReadOnlyList<TrainingRow> Added) Read(int round, int itemCount)
@@ -88,6 +95,7 @@ internal sealed class RoundStore
         if (teacherResult is not null) files.WriteOutcome(teacherResult, prefix: "teacher_");
         AtomicFile.WriteAllText(files.File("done"), DateTimeOffset.UtcNow.ToString("O"));
         files.Complete();
+        foreach (bool ofTeacher in new[] { false, true }) File.Delete(CheckpointFile(round.Round, ofTeacher));
     }
 
     /// <summary>rounds.csv: one line per round, for spreadsheets and plots.</summary>

@@ -119,6 +119,9 @@ public sealed class RsirLoop
         var loaded = TrainingRun.LoadDataset(options.Run, catalog);
         var store = resultsFolder is null ? null : RoundStore.Open(resultsFolder, options, loaded.Origin, catalog, device, baseFrom);
         string dataset = loaded.Origin.Name;
+        // A round's training saves a checkpoint after every epoch (CPU only), so a stopped round resumes mid-training.
+        string? Checkpoint(int round, bool teacher) =>
+            store is not null && TrainingCheckpoint.SupportedOn(device) ? store.CheckpointFile(round, teacher) : null;
 
         var data = loaded.Dataset;                                   // D_k
         SequentialRecommender? learner = null, teacher = null;      // f_k, and the weak-to-strong teacher trained on D_k
@@ -163,10 +166,10 @@ public sealed class RsirLoop
                 if (options.Teacher is not null && k < options.Rounds)
                 {
                     teacher?.Dispose();
-                    (teacher, teacherResult) = TrainTeacher(data, k, device, dataset, cancellation);
+                    (teacher, teacherResult) = TrainTeacher(data, k, device, dataset, Checkpoint(k, teacher: true), cancellation);
                 }
                 // Train f_k on D_k: from scratch (RSIR) or fine-tuning f_{k-1} (RSIR-FT).
-                var (trained, result) = TrainLearner(learner, data, k, device, dataset, cancellation);
+                var (trained, result) = TrainLearner(learner, data, k, device, dataset, Checkpoint(k, teacher: false), cancellation);
                 learner = trained;
 
                 var round = new RoundResult(k, result.Test.Metrics(), result.Validation.Metrics(), result.EpochsRun,
@@ -193,31 +196,34 @@ public sealed class RsirLoop
         return new SyntheticSequenceGenerator(generator, generation).Generate(data, round);
     }
 
-    private (SequentialRecommender, TrainingResult) TrainTeacher(Dataset data, int round, torch.Device device, string dataset, CancellationToken cancellation)
+    private (SequentialRecommender, TrainingResult) TrainTeacher(Dataset data, int round, torch.Device device, string dataset,
+        string? checkpoint, CancellationToken cancellation)
     {
         Stage?.Invoke(round, $"training teacher {options.Teacher!.Kind} on D_{round}");
-        var (teacher, result) = Train(Fresh(options.Teacher, data, device, dataset), data, round, cancellation);
+        var (teacher, result) = Train(Fresh(options.Teacher, data, device, dataset), data, round, checkpoint, cancellation);
         Stage?.Invoke(round, $"teacher {options.Teacher.Kind}: test R@10 {result.Test.Recall(10):F4}, N@10 {result.Test.Ndcg(10):F4} ({result.EpochsRun} epochs)");
         return (teacher, result);
     }
 
     private (SequentialRecommender, TrainingResult) TrainLearner(SequentialRecommender? previous, Dataset data, int round,
-        torch.Device device, string dataset, CancellationToken cancellation)
+        torch.Device device, string dataset, string? checkpoint, CancellationToken cancellation)
     {
         Stage?.Invoke(round, round == 0 ? "training the base model f_0 on D_0"
             : options.FineTune ? $"fine-tuning f_{round - 1} on D_{round}" : $"training f_{round} from scratch on D_{round}");
         var model = options.FineTune && previous is not null ? previous : Fresh(options.Run.Backbone, data, device, dataset);
         if (!ReferenceEquals(model, previous)) previous?.Dispose();
-        return Train(model, data, round, cancellation);
+        return Train(model, data, round, checkpoint, cancellation);
     }
 
     private SequentialRecommender Fresh(BackboneOptions backbone, Dataset data, torch.Device device, string dataset) =>
         Backbones.Build(backbone, data.ItemCount, dataset, options.Run.Training.Seed, device);
 
-    private (SequentialRecommender Model, TrainingResult Result) Train(SequentialRecommender model, Dataset data, int round, CancellationToken cancellation)
+    private (SequentialRecommender Model, TrainingResult Result) Train(SequentialRecommender model, Dataset data, int round,
+        string? checkpoint, CancellationToken cancellation)
     {
-        var trainer = new Trainer(options.Run.Training, options.Run.Evaluation);
+        var trainer = new Trainer(options.Run.Training, options.Run.Evaluation) { CheckpointFile = checkpoint };
         trainer.EpochCompleted += report => EpochCompleted?.Invoke(round, report);
+        trainer.Resumed += epoch => Stage?.Invoke(round, $"continuing from the checkpoint saved after epoch {epoch} ({checkpoint})");
         var result = trainer.Fit(model, data, cancellation);
         if (result.Cancelled) throw new OperationCanceledException(cancellation);
         return (model, result);

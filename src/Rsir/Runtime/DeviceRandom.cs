@@ -53,6 +53,36 @@ public sealed class DeviceRandom : IDisposable
         return Target.type == DeviceType.CPU ? drawn : drawn.to(Target);
     }
 
+    /// <summary>Where the stream stands, for a training checkpoint: its host generator's state, or null when it draws
+    /// from the device's default generator (on the CPU, <see cref="DefaultCpuState"/> holds that one).</summary>
+    public byte[]? SaveState() => host is null ? null : StateOf(host);
+
+    /// <summary>Puts the stream back where <see cref="SaveState"/> found it.</summary>
+    public void RestoreState(byte[]? state)
+    {
+        if ((host is null) != (state is null))
+            throw new InvariantException($"A saved random stream ({(state is null ? "default generator" : "own generator")}) does not fit this one ({Draws}).");
+        if (host is not null) Restore(host, state!);
+    }
+
+    /// <summary>torch's default CPU generator's state (weight initialisation, dropout; CPU draws of an OnDevice stream).
+    /// TorchSharp 0.107 has no way to read a CUDA generator's state.</summary>
+    public static byte[] DefaultCpuState() => StateOf(CpuGeneratorReplay.DefaultGenerator);
+
+    public static void RestoreDefaultCpuState(byte[] state) => Restore(CpuGeneratorReplay.DefaultGenerator, state);
+
+    private static byte[] StateOf(Generator generator)
+    {
+        using var state = generator.get_state();
+        return state.data<byte>().ToArray();
+    }
+
+    private static void Restore(Generator generator, byte[] state)
+    {
+        using var saved = tensor(state, dtype: ScalarType.Byte);
+        generator.set_state(saved);
+    }
+
     /// <summary>One seed for torch's default generators (CPU and every GPU): weight initialisation and dropout.</summary>
     public static void SeedDefaultGenerators(long seed)
     {

@@ -60,13 +60,22 @@ public sealed class Trainer
     /// <summary>Where training negatives are drawn; null: <see cref="DeviceRandom.BulkDrawsOn"/> the model's device.</summary>
     public RandomDraws? NegativeDraws { get; init; }
 
+    /// <summary>A file where <see cref="Fit"/> saves a <see cref="TrainingCheckpoint"/> after every epoch, and from which
+    /// it continues when the file exists (a stopped run resumes bit for bit). CPU only; null: no checkpoints.</summary>
+    public string? CheckpointFile { get; init; }
+
+    /// <summary>Called when <see cref="Fit"/> continues from <see cref="CheckpointFile"/>, with the last epoch it had finished.</summary>
+    public event Action<int>? Resumed;
+
     public TrainingResult Fit(SequentialRecommender model, Dataset data, CancellationToken cancellation = default)
     {
         if (model.ItemCount != data.ItemCount)
             throw new ArgumentException($"Model has {model.ItemCount} items but dataset '{data.Name}' has {data.ItemCount}.");
         DeviceRandom.SeedDefaultGenerators(options.Seed);
         var device = model.Device;
-        var random = new Random((int)options.Seed);
+        if (CheckpointFile is not null && !TrainingCheckpoint.SupportedOn(device))
+            throw new InvalidOperationException($"Training checkpoints need the CPU (TorchSharp 0.107 cannot save a {device.type} generator's state); got a model on {device}.");
+        var random = new CountedRandom((int)options.Seed);
         using var negatives = NegativeStream(device);
         using var steps = PrepareSteps(model, data.TrainRows);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
@@ -78,13 +87,25 @@ public sealed class Trainer
         try
         {
             double bestScore = double.NegativeInfinity;
-            int bestEpoch = 0, epochsWithoutImprovement = 0;
+            int bestEpoch = 0, epochsWithoutImprovement = 0, firstEpoch = 1;
             string stopReason = $"reached {options.MaxEpochs} epochs";
             bool cancelled = false;
             var total = Stopwatch.StartNew();
-            double trainSeconds = 0;
+            double trainSeconds = 0, elapsedBefore = 0;
 
-            for (int epoch = 1; epoch <= options.MaxEpochs; epoch++)
+            string? fingerprint = CheckpointFile is null ? null
+                : TrainingCheckpoint.FingerprintOf(options, PathsOn(device), negatives.Draws, model, data);
+            if (CheckpointFile is not null && File.Exists(CheckpointFile))
+            {
+                var saved = TrainingCheckpoint.Restore(CheckpointFile, fingerprint!, model, best, optimizer, negatives);
+                random = CountedRandom.Resume(random.Seed, saved.ShuffleDraws);
+                reports.AddRange(saved.Epochs);
+                (firstEpoch, bestEpoch, bestScore, epochsWithoutImprovement) = (saved.Epoch + 1, saved.BestEpoch, saved.BestScore, saved.EpochsWithoutImprovement);
+                (trainSeconds, elapsedBefore) = (saved.TrainSeconds, saved.ElapsedSeconds);
+                Resumed?.Invoke(saved.Epoch);
+            }
+
+            for (int epoch = firstEpoch; epoch <= options.MaxEpochs && epochsWithoutImprovement < options.Patience; epoch++)
             {
                 if (cancellation.IsCancellationRequested) { stopReason = "cancelled"; cancelled = true; break; }
                 var clock = Stopwatch.StartNew();
@@ -112,21 +133,21 @@ public sealed class Trainer
                 else epochsWithoutImprovement++;
 
                 var report = new EpochReport(epoch, epochLoss, validation.Metrics(), score, seconds, clock.Elapsed.TotalSeconds,
-                    improved, bestEpoch, bestScore, total.Elapsed.TotalSeconds, options.MaxEpochs, options.Patience);
+                    improved, bestEpoch, bestScore, elapsedBefore + total.Elapsed.TotalSeconds, options.MaxEpochs, options.Patience);
                 reports.Add(report);
-                EpochCompleted?.Invoke(report);
                 if (epochsWithoutImprovement >= options.Patience)
-                {
                     stopReason = $"no improvement of validation {options.ValidationMetric} for {options.Patience} epochs";
-                    break;
-                }
+                else if (CheckpointFile is not null && epoch < options.MaxEpochs)
+                    new TrainingCheckpoint(fingerprint!, epoch, bestEpoch, bestScore, epochsWithoutImprovement, trainSeconds,
+                        elapsedBefore + total.Elapsed.TotalSeconds, random.Draws, reports.ToArray()).Save(CheckpointFile, model, best, optimizer, negatives);
+                EpochCompleted?.Invoke(report);
             }
 
             Restore(model, best);
             var finalValidation = evaluator.Evaluate(model, validationSet, "validation");
             var test = evaluator.Evaluate(model, data.Test, "test");
             return new TrainingResult(reports.Count, bestEpoch, bestScore, stopReason, reports,
-                reports.Count == 0 ? 0 : trainSeconds / reports.Count, total.Elapsed.TotalSeconds, finalValidation, test) { Cancelled = cancelled };
+                reports.Count == 0 ? 0 : trainSeconds / reports.Count, elapsedBefore + total.Elapsed.TotalSeconds, finalValidation, test) { Cancelled = cancelled };
         }
         finally
         {

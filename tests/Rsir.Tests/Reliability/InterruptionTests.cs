@@ -9,7 +9,8 @@ namespace Rsir.Tests.Reliability;
 /// <summary>
 /// A 3-round <c>rsir loop</c> in a real process, killed (SIGKILL, no chance to clean up) mid-epoch, mid-generation and
 /// mid-write, resumed each time with the same command, ends with the same numbers as an uninterrupted run with the same
-/// seed; after every kill the results folder holds only complete rounds (a killed round is redone).
+/// seed; after every kill the results folder holds only complete rounds (a killed round is redone, its training
+/// continuing from the checkpoint of its last finished epoch).
 /// </summary>
 public class InterruptionTests(ITestOutputHelper output)
 {
@@ -39,6 +40,8 @@ public class InterruptionTests(ITestOutputHelper output)
             LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("epoch    1"));
             var done = AssertOnlyCompleteRounds(run, "mid-epoch");
             Assert.DoesNotContain(2, done);
+            // The epoch it reported was checkpointed: the next run continues that round's training after it.
+            Assert.True(File.Exists(Path.Combine(run, $"round-{done.Length:D2}.checkpoint.bin")), "mid-epoch: no checkpoint of the unfinished round");
 
             // 2. Mid-generation: round 2 has started generating.
             LoopProcess.RunUntil(Command("run"), folder, stderrLine: line => line.StartsWith("round 2: generating"));
