@@ -235,6 +235,11 @@ public static class Tables
         return frame;
     }
 
+    /// <summary>What the generation rounds of several loops produced, one row per (loop, round); round 0 generates nothing.</summary>
+    public static DataFrame RoundStatistics(params (string Name, RsirLoopResult Result)[] loops) =>
+        RoundStatistics(loops.SelectMany(l => l.Result.Rounds.Where(r => r.Generation is not null)
+            .Select(r => ($"{l.Name}, round {r.Round}", r.Generation!))).ToArray());
+
     /// <summary>An RSIR loop, one row per round: test metrics, the training set's size and density, what generation added.</summary>
     public static DataFrame Rounds(RsirLoopResult loop, string? name = null) => Rounds((name ?? "RSIR", loop));
 
