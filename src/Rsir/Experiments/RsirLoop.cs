@@ -199,9 +199,10 @@ public sealed class RsirLoop
     private (SequentialRecommender, TrainingResult) TrainTeacher(Dataset data, int round, torch.Device device, string dataset,
         string? checkpoint, CancellationToken cancellation)
     {
-        Stage?.Invoke(round, $"training teacher {options.Teacher!.Kind} on D_{round}");
-        var (teacher, result) = Train(Fresh(options.Teacher, data, device, dataset), data, round, checkpoint, cancellation);
-        Stage?.Invoke(round, $"teacher {options.Teacher.Kind}: test R@10 {result.Test.Recall(10):F4}, N@10 {result.Test.Ndcg(10):F4} ({result.EpochsRun} epochs)");
+        var teacherBackbone = options.Teacher!;
+        Stage?.Invoke(round, $"training teacher {teacherBackbone.Kind} on D_{round}");
+        var (teacher, result) = Train(Fresh(teacherBackbone, data, device, dataset), data, round, checkpoint, cancellation);
+        Stage?.Invoke(round, $"teacher {teacherBackbone.Kind}: test R@10 {result.Test.Recall(10):F4}, N@10 {result.Test.Ndcg(10):F4} ({result.EpochsRun} epochs)");
         return (teacher, result);
     }
 
