@@ -193,7 +193,11 @@ public sealed class RsirLoop
     {
         Stage?.Invoke(round, $"generating from D_{round - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
         var generation = options.Generation with { Seed = RoundSeed(options.Generation, round) };
-        return new SyntheticSequenceGenerator(generator, generation).Generate(data, round);
+        var generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, round);
+        var stats = generated.Statistics;
+        Stage?.Invoke(round, FormattableString.Invariant(
+            $"generated {stats.SequencesKept:N0} of {stats.SequencesTried:N0} sequences (mean length {stats.MeanLength:F1}, judge pass rate {stats.JudgePassRate:F3}) in {stats.WallTime.TotalMinutes:F1} min"));
+        return generated;
     }
 
     private (SequentialRecommender, TrainingResult) TrainTeacher(Dataset data, int round, torch.Device device, string dataset,

@@ -15,7 +15,13 @@ public class LoopDeviceAndMemoryTests
         try
         {
             var onCpu = TinyLoop.Options(TinyLoop.WriteDataset(folder), rounds: 1);
-            var first = new RsirLoop(onCpu).Run(Path.Combine(folder, "loop"));
+            var firstLoop = new RsirLoop(onCpu);
+            var stages = new List<(int Round, string Text)>();
+            firstLoop.Stage += (round, text) => stages.Add((round, text));
+            var first = firstLoop.Run(Path.Combine(folder, "loop"));
+            var generated = first.Rounds[1].Generation!;
+            Assert.Contains(stages, s => s.Round == 1 && s.Text.StartsWith(FormattableString.Invariant(
+                $"generated {generated.SequencesKept:N0} of {generated.SequencesTried:N0} sequences (mean length {generated.MeanLength:F1}, judge pass rate {generated.JudgePassRate:F3})")));
             var elsewhere = onCpu with { Rounds = 2, Run = onCpu.Run with { Device = "auto" } };   // "auto" ≠ "cpu" as a setting
             var extended = new RsirLoop(elsewhere).Run(Path.Combine(folder, "loop"));
             Assert.True(extended.Rounds[0].Resumed && extended.Rounds[1].Resumed && !extended.Rounds[2].Resumed);
