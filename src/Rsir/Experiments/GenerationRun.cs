@@ -52,7 +52,8 @@ public static class GenerationRun
             var data = loop.TrainingSets(initial.Dataset).First(set => set.Round == k).Data;
             using var model = loop.LoadGenerator(k, data.ItemCount, torchDevice, initial.Origin.Name);
             stage?.Invoke($"generating from D_{k} ({data.TrainRows.Count:N0} rows) with round {k}'s {model.GetName()} (tau {settings.Tau}, p {settings.P}, m {settings.M})");
-            var generated = new SyntheticSequenceGenerator(model, settings).Generate(data, k + 1);
+            var generated = new SyntheticSequenceGenerator(model, settings) { Progress = stage is null ? null : text => stage($"generating: {text}") }
+                .Generate(data, k + 1);
             var result = new GenerationRunResult(loop.Path, k, model.GetName(), generated,
                 TrainingSetSize.Of(data), TrainingSetSize.Of(generated.AppendTo(data)), results?.FinalPath);
             if (results is not null)

@@ -193,7 +193,8 @@ public sealed class RsirLoop
     {
         Stage?.Invoke(round, $"generating from D_{round - 1} with {generator.GetName()} (tau {options.Generation.Tau})");
         var generation = options.Generation with { Seed = RoundSeed(options.Generation, round) };
-        var generated = new SyntheticSequenceGenerator(generator, generation).Generate(data, round);
+        var generated = new SyntheticSequenceGenerator(generator, generation) { Progress = text => Stage?.Invoke(round, $"generating: {text}") }
+            .Generate(data, round);
         var stats = generated.Statistics;
         Stage?.Invoke(round, FormattableString.Invariant(
             $"generated {stats.SequencesKept:N0} of {stats.SequencesTried:N0} sequences (mean length {stats.MeanLength:F1}, judge pass rate {stats.JudgePassRate:F3}) in {stats.WallTime.TotalMinutes:F1} min"));

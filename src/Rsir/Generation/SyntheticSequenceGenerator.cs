@@ -52,6 +52,12 @@ public sealed class SyntheticSequenceGenerator
     /// <summary>Times encoding, scoring, judging and picking (<c>rsir bench --phases</c>); null: not timed.</summary>
     public PhaseClock? Clock { get; init; }
 
+    /// <summary>Told, at most once per <see cref="ProgressInterval"/> while a round runs, how many seed rows are done
+    /// and how long the rest should take; null: silent.</summary>
+    public Action<string>? Progress { get; init; }
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Recorded in every synthetic row's <see cref="RowOrigin.Generator"/>.</summary>
     public string GeneratorName { get; }
 
@@ -90,6 +96,7 @@ public sealed class SyntheticSequenceGenerator
         using var judge = new FidelityJudge(Options.Tau);
         using var random = new DeviceRandom(Options.Seed ?? GenerationOptions.DefaultSeed, device, RandomDraws.OnHost);
         var tried = new List<TriedSequence>(seedRows.Count * Options.M);
+        var lastReport = TimeSpan.Zero;
         try
         {
             int rowsPerChunk = Options.SeedRowsPerChunk(Model.VocabularySize);
@@ -97,6 +104,7 @@ public sealed class SyntheticSequenceGenerator
             {
                 int count = Math.Min(rowsPerChunk, seedRows.Count - first);
                 tried.AddRange(GenerateChunk(seedRows, first, count, judge, random, device, trace));
+                ReportProgress(first + count, seedRows.Count, clock.Elapsed, ref lastReport);
             }
         }
         finally
@@ -104,6 +112,14 @@ public sealed class SyntheticSequenceGenerator
             Model.train(wasTraining);
         }
         return RoundAssembly.Assemble(Options, GeneratorName, tried, seedRows.Count, round, firstPseudoUser, judge.Snapshot(), clock);
+    }
+
+    private void ReportProgress(int done, int total, TimeSpan elapsed, ref TimeSpan lastReport)
+    {
+        if (Progress is null || done >= total || elapsed - lastReport < ProgressInterval) return;
+        lastReport = elapsed;
+        var left = TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done);
+        Progress(FormattableString.Invariant($"{done:N0} of {total:N0} seed rows ({100.0 * done / total:F0}%), about {(int)left.TotalHours}:{left:mm\\:ss} left"));
     }
 
     /// <summary>Every copy of seed rows first..first+count−1, generated together until all have stopped.</summary>

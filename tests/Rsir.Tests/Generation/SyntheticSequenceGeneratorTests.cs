@@ -132,6 +132,22 @@ public class SyntheticSequenceGeneratorTests
     }
 
     [Fact]
+    public void ProgressCountsTheSeedRowsDoneAfterEachChunkAndChangesNothing()
+    {
+        var model = new LastItemScorer(Items, seed: 7);
+        var options = new GenerationOptions { M = 2, Tau = 6, BatchSize = 4, Seed = 5 };   // 2 seed rows per chunk
+        var told = new List<string>();
+        var reported = new SyntheticSequenceGenerator(model, options) { Progress = told.Add, ProgressInterval = TimeSpan.Zero }
+            .Generate(Toy, round: 1);
+        int rows = Toy.TrainRows.Count;
+        Assert.Equal(Enumerable.Range(1, (rows - 1) / 2).Select(chunk => $"{2 * chunk} of {rows} seed rows"),
+            told.Select(text => text[..text.IndexOf(" (", StringComparison.Ordinal)]));
+        Assert.All(told, text => Assert.Matches(@"\(\d+%\), about \d+:\d\d:\d\d left$", text));
+        Assert.Equal(Run(model, Toy, options).Sequences.Select(s => string.Join(",", s.Items)),
+            reported.Sequences.Select(s => string.Join(",", s.Items)));
+    }
+
+    [Fact]
     public void InfiniteTauNeverStopsOnTheJudge()
     {
         var model = new LastItemScorer(Items, seed: 7);
