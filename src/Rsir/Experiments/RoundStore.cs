@@ -60,6 +60,12 @@ internal sealed class RoundStore
         var test = LoopFolder.ReadRanks(Path.Combine(folder, "test_ranks.csv"),
             new EvaluationProtocol("test", options.Run.Evaluation.MaskHistory, itemCount, options.Run.Evaluation.Cutoffs));
         var added = SyntheticRowsFile.Find(folder) is { } file ? SyntheticRowsFile.Read(file, round) : Array.Empty<TrainingRow>();
+        // Committed result folders drop large files; continuing without a round's rows would train on another D_k.
+        int generated = saved.Generation?.SequencesKept ?? 0;
+        if (added.Count != generated)
+            throw new InvalidDataException(
+                $"{folder}: round.json records {generated:N0} generated rows but {(added.Count == 0 ? $"there is no {SyntheticRowsFile.Name}(.gz)" : $"{SyntheticRowsFile.Name} holds {added.Count:N0}")}; " +
+                "this loop cannot continue without them (restore the folder's files, e.g. from the git commit that added them).");
         return (saved with { Resumed = true }, test, added);
     }
 

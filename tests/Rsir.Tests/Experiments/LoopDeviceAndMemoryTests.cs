@@ -39,6 +39,27 @@ public class LoopDeviceAndMemoryTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    /// <summary>Committed result folders drop large files: a loop whose finished round lost its synthetic rows refuses
+    /// to continue (it would train the next round on another D_k) and says which folder and file.</summary>
+    [Fact]
+    public void A_loop_refuses_to_continue_when_a_finished_round_lost_its_synthetic_rows()
+    {
+        var folder = Directory.CreateTempSubdirectory("rsir-trimmed-").FullName;
+        try
+        {
+            var options = TinyLoop.Options(TinyLoop.WriteDataset(folder), rounds: 1);
+            string loop = Path.Combine(folder, "loop");
+            new RsirLoop(options).Run(loop);
+            string round1 = Path.Combine(loop, "round-01");
+            File.Delete(Path.Combine(round1, "synthetic.tsv"));
+            var error = Assert.Throws<InvalidDataException>(() => new RsirLoop(options with { Rounds = 2 }).Run(loop));
+            Assert.Contains(round1, error.Message);
+            Assert.Contains("there is no synthetic.tsv", error.Message);
+            Assert.False(Directory.Exists(Path.Combine(loop, "round-02")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     /// <summary>A run resumes only on the data file it started with (its md5 is in run.json).</summary>
     [Fact]
     public void A_loop_refuses_to_resume_on_a_changed_data_file()
